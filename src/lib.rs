@@ -1,0 +1,13 @@
+//! Glasshouse: time tracking for an agency's team and a curated portal for
+//! its clients, in one binary.
+//!
+//! `main.rs` only parses the command line; everything else lives here so
+//! that tests reach the same code the binary runs.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod metrics;
+pub mod security;
+pub mod store;

@@ -1,0 +1,163 @@
+//! Storage: one redb file in the data directory, one writer thread, and the
+//! typed operations the rest of the program uses.
+//!
+//! Reads open a read transaction on the caller's thread; they never wait for
+//! the writer. Writes are closures sent to the writer (see `writer.rs`) and
+//! are durable when their future resolves.
+
+pub mod auth;
+mod codec;
+pub mod entries;
+pub mod migrate;
+pub mod records;
+pub mod rollups;
+pub mod tables;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
+
+use redb::{Database, ReadTransaction, ReadableTable, WriteTransaction};
+
+pub use codec::{decode, encode};
+
+use crate::domain::Invalid;
+use crate::metrics::StoreMetrics;
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "glasshouse.redb";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("a record in {table} cannot be read: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+    #[error("database: {0}")]
+    Database(#[from] redb::Error),
+    #[error("commit failed: {0}")]
+    Commit(String),
+    #[error("the store is shutting down")]
+    Closed,
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self {
+                Error::Database(redb::Error::from(e))
+            }
+        }
+    )*};
+}
+
+from_redb!(
+    redb::TableError,
+    redb::StorageError,
+    redb::TransactionError,
+    redb::CommitError,
+    redb::DatabaseError
+);
+
+/// Why the store could not be opened; each says what the admin should do.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(
+        "the data directory {0} is in use by another glasshouse process; stop it or choose \
+         another --data directory"
+    )]
+    Locked(PathBuf),
+    #[error("cannot open the database {path}: {source}")]
+    Database { path: PathBuf, source: redb::DatabaseError },
+    #[error("cannot migrate the database: {0}")]
+    Migrate(Error),
+    #[error(
+        "the database was written by a newer glasshouse (schema {found}, this binary knows up to \
+         {known}); upgrade the binary"
+    )]
+    TooNew { found: u64, known: u64 },
+}
+
+pub struct Store {
+    db: Arc<Database>,
+    jobs: Option<mpsc::Sender<Box<dyn writer::Job>>>,
+    writer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Store {
+    /// Opens (or creates) the database in `data_dir` and brings its schema
+    /// up to date. Fails with `OpenError::Locked` when another process holds it.
+    pub fn open(data_dir: &Path, metrics: StoreMetrics) -> Result<Store, OpenError> {
+        let path = data_dir.join(DB_FILE);
+        let db = Database::builder().create(&path).map_err(|source| match source {
+            redb::DatabaseError::DatabaseAlreadyOpen => OpenError::Locked(data_dir.to_owned()),
+            source => OpenError::Database { path: path.clone(), source },
+        })?;
+        migrate::run(&db)?;
+        let db = Arc::new(db);
+        let (jobs, writer) = writer::spawn(Arc::clone(&db), metrics);
+        Ok(Store { db, jobs: Some(jobs), writer: Some(writer) })
+    }
+
+    /// Runs `f` in a read transaction, a consistent snapshot.
+    pub fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> Result<T, Error>) -> Result<T, Error> {
+        let txn = self.db.begin_read()?;
+        f(&txn)
+    }
+
+    /// Queues `op` for the writer and waits until it is durably committed.
+    ///
+    /// `op` may run more than once (see `writer.rs`) and must only touch the
+    /// transaction.
+    pub async fn write<T, F>(&self, op: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
+    {
+        let (job, done) = writer::TypedJob::new(op);
+        self.jobs.as_ref().ok_or(Error::Closed)?.send(job).map_err(|_| Error::Closed)?;
+        done.await.map_err(|_| Error::Closed)?
+    }
+
+    /// `write` for code outside the async runtime (the command line).
+    pub fn write_blocking<T, F>(&self, op: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
+    {
+        let (job, done) = writer::TypedJob::new(op);
+        self.jobs.as_ref().ok_or(Error::Closed)?.send(job).map_err(|_| Error::Closed)?;
+        done.blocking_recv().map_err(|_| Error::Closed)?
+    }
+
+    /// Checks the database can answer a read.
+    pub fn ping(&self) -> Result<(), Error> {
+        self.read(|txn| {
+            txn.open_table(tables::META)?;
+            Ok(())
+        })
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // Closing the queue lets the writer finish what it holds, then stop.
+        drop(self.jobs.take());
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+/// Takes the next id of a sequence (`users`, `entries`, ...).
+pub fn next_id(txn: &WriteTransaction, sequence: &str) -> Result<u64, Error> {
+    let key = format!("seq.{sequence}");
+    let mut meta = txn.open_table(tables::META)?;
+    let next = meta.get(key.as_str())?.map(|v| v.value()).unwrap_or(0) + 1;
+    meta.insert(key.as_str(), next)?;
+    Ok(next)
+}

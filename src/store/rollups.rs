@@ -1,0 +1,183 @@
+//! Keeping roll-ups in step with entries, reading them, and checking them.
+
+use std::collections::BTreeMap;
+
+use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+
+use super::{Error, decode, encode, tables};
+use crate::domain::entry::Entry;
+use crate::domain::rollup::{Buckets, Tally};
+use crate::domain::time::{Calendar, Day};
+use crate::domain::{CategoryId, ProjectId, UserId};
+
+#[derive(Clone, Copy)]
+pub enum Change {
+    Add,
+    Remove,
+}
+
+/// Adds or removes one entry's tally in each of its buckets.
+pub fn apply(
+    txn: &WriteTransaction,
+    calendar: &Calendar,
+    entry: &Entry,
+    change: Change,
+) -> Result<(), Error> {
+    let buckets = Buckets::of(entry, calendar);
+    let tally = Tally::of(entry);
+    let (p, c, w) = buckets.project_week;
+    bump(&mut txn.open_table(tables::ROLLUP_PROJECT_WEEK)?, (p.0, c.0, w.0), tally, change)?;
+    let (p, d) = buckets.project_day;
+    bump(&mut txn.open_table(tables::ROLLUP_PROJECT_DAY)?, (p.0, d.0), tally, change)?;
+    let (u, w) = buckets.user_week;
+    bump(&mut txn.open_table(tables::ROLLUP_USER_WEEK)?, (u.0, w.0), tally, change)?;
+    Ok(())
+}
+
+fn bump<K: redb::Key + 'static>(
+    table: &mut redb::Table<K, &'static [u8]>,
+    key: K::SelfType<'_>,
+    tally: Tally,
+    change: Change,
+) -> Result<(), Error> {
+    let mut current: Tally = match table.get(&key)? {
+        Some(v) => decode("rollups", v.value())?,
+        None => Tally::default(),
+    };
+    match change {
+        Change::Add => current.add(tally),
+        Change::Remove => current.subtract(tally),
+    }
+    if current.is_zero() {
+        table.remove(&key)?;
+    } else {
+        table.insert(&key, encode(&current).as_slice())?;
+    }
+    Ok(())
+}
+
+/// One project's roll-up rows: (category, week) and day tallies.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ProjectRollup {
+    pub by_category_week: Vec<(CategoryId, Day, Tally)>,
+    pub by_day: Vec<(Day, Tally)>,
+}
+
+impl ProjectRollup {
+    pub fn total(&self) -> Tally {
+        let mut total = Tally::default();
+        self.by_day.iter().for_each(|(_, t)| total.add(*t));
+        total
+    }
+}
+
+pub fn project(txn: &ReadTransaction, project: ProjectId) -> Result<ProjectRollup, Error> {
+    let mut rollup = ProjectRollup::default();
+    let weeks = txn.open_table(tables::ROLLUP_PROJECT_WEEK)?;
+    for row in weeks.range((project.0, 0, i32::MIN)..=(project.0, u64::MAX, i32::MAX))? {
+        let (key, value) = row?;
+        let (_, category, week) = key.value();
+        rollup.by_category_week.push((CategoryId(category), Day(week), decode("rollups", value.value())?));
+    }
+    let days = txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
+    for row in days.range((project.0, i32::MIN)..=(project.0, i32::MAX))? {
+        let (key, value) = row?;
+        rollup.by_day.push((Day(key.value().1), decode("rollups", value.value())?));
+    }
+    Ok(rollup)
+}
+
+/// A person's tally for the week starting on `week`.
+pub fn user_week(txn: &ReadTransaction, user: UserId, week: Day) -> Result<Tally, Error> {
+    let table = txn.open_table(tables::ROLLUP_USER_WEEK)?;
+    let value = table.get((user.0, week.0))?;
+    match value {
+        Some(v) => decode("rollups", v.value()),
+        None => Ok(Tally::default()),
+    }
+}
+
+/// All three roll-up tables as plain maps, for comparing.
+#[derive(Debug, Default, PartialEq)]
+pub struct Snapshot {
+    pub project_week: BTreeMap<(u64, u64, i32), Tally>,
+    pub project_day: BTreeMap<(u64, i32), Tally>,
+    pub user_week: BTreeMap<(u64, i32), Tally>,
+}
+
+impl Snapshot {
+    /// Adds entries to the recomputed totals.
+    pub fn add(&mut self, entries: impl IntoIterator<Item = Entry>, calendar: &Calendar) {
+        let snap = self;
+        for entry in entries {
+            let b = Buckets::of(&entry, calendar);
+            let t = Tally::of(&entry);
+            let (p, c, w) = b.project_week;
+            snap.project_week.entry((p.0, c.0, w.0)).or_default().add(t);
+            let (p, d) = b.project_day;
+            snap.project_day.entry((p.0, d.0)).or_default().add(t);
+            let (u, w) = b.user_week;
+            snap.user_week.entry((u.0, w.0)).or_default().add(t);
+        }
+    }
+
+    pub fn stored(txn: &ReadTransaction) -> Result<Snapshot, Error> {
+        let mut snap = Snapshot::default();
+        for row in txn.open_table(tables::ROLLUP_PROJECT_WEEK)?.iter()? {
+            let (k, v) = row?;
+            snap.project_week.insert(k.value(), decode("rollups", v.value())?);
+        }
+        for row in txn.open_table(tables::ROLLUP_PROJECT_DAY)?.iter()? {
+            let (k, v) = row?;
+            snap.project_day.insert(k.value(), decode("rollups", v.value())?);
+        }
+        for row in txn.open_table(tables::ROLLUP_USER_WEEK)?.iter()? {
+            let (k, v) = row?;
+            snap.user_week.insert(k.value(), decode("rollups", v.value())?);
+        }
+        Ok(snap)
+    }
+
+    /// Human-readable differences between `self` (stored) and `expected`.
+    pub fn differences(&self, expected: &Snapshot) -> Vec<String> {
+        let mut out = Vec::new();
+        diff("project x category x week", &self.project_week, &expected.project_week, &mut out);
+        diff("project x day", &self.project_day, &expected.project_day, &mut out);
+        diff("user x week", &self.user_week, &expected.user_week, &mut out);
+        out
+    }
+}
+
+fn diff<K: Ord + std::fmt::Debug>(
+    name: &str,
+    stored: &BTreeMap<K, Tally>,
+    expected: &BTreeMap<K, Tally>,
+    out: &mut Vec<String>,
+) {
+    for (key, want) in expected {
+        match stored.get(key) {
+            Some(have) if have == want => {}
+            have => out.push(format!("{name} {key:?}: stored {have:?}, entries say {want:?}")),
+        }
+    }
+    for (key, have) in stored {
+        if !expected.contains_key(key) {
+            out.push(format!("{name} {key:?}: stored {have:?}, no entries"));
+        }
+    }
+}
+
+/// Rebuilds every roll-up from entries, as after a change of time zone or
+/// week start. Runs inside the caller's transaction.
+pub fn rebuild(txn: &WriteTransaction, calendar: &Calendar) -> Result<(), Error> {
+    txn.delete_table(tables::ROLLUP_PROJECT_WEEK)?;
+    txn.delete_table(tables::ROLLUP_PROJECT_DAY)?;
+    txn.delete_table(tables::ROLLUP_USER_WEEK)?;
+    let entries = txn.open_table(tables::ENTRIES)?;
+    for row in entries.iter()? {
+        let (_, value) = row?;
+        let entry: Entry = decode("entries", value.value())?;
+        apply(txn, calendar, &entry, Change::Add)?;
+    }
+    Ok(())
+}
