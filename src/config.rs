@@ -19,7 +19,10 @@ pub const SAMPLE: &str = include_str!("../packaging/glasshouse.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {message}")]
     Parse { path: PathBuf, message: String },
     #[error("{key}: {message}")]
@@ -106,8 +109,13 @@ impl Config {
 
     /// A configuration for tests and the demo: defaults only.
     pub fn defaults(data_dir: &Path) -> Config {
-        resolve(data_dir, FileConfig::default(), &Overrides::default(), |_| None)
-            .expect("defaults are valid")
+        resolve(
+            data_dir,
+            FileConfig::default(),
+            &Overrides::default(),
+            |_| None,
+        )
+        .expect("defaults are valid")
     }
 }
 
@@ -123,8 +131,10 @@ pub struct Overrides {
 pub fn load(data_dir: &Path, flags: &Overrides) -> Result<Config, ConfigError> {
     let path = data_dir.join(FILE_NAME);
     let file = match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text)
-            .map_err(|e| ConfigError::Parse { path: path.clone(), message: e.to_string() })?,
+        Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.clone(),
+            message: e.to_string(),
+        })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileConfig::default(),
         Err(source) => return Err(ConfigError::Read { path, source }),
     };
@@ -198,9 +208,16 @@ fn resolve(
 
     let log = pick(None, "GLASSHOUSE_LOG", file.log).unwrap_or_else(|| "info".into());
 
-    let idle = number("GLASSHOUSE_SESSION_IDLE_MINUTES", file.session.idle_minutes, 12 * 60)?;
-    let absolute =
-        number("GLASSHOUSE_SESSION_ABSOLUTE_HOURS", file.session.absolute_hours, 7 * 24)?;
+    let idle = number(
+        "GLASSHOUSE_SESSION_IDLE_MINUTES",
+        file.session.idle_minutes,
+        12 * 60,
+    )?;
+    let absolute = number(
+        "GLASSHOUSE_SESSION_ABSOLUTE_HOURS",
+        file.session.absolute_hours,
+        7 * 24,
+    )?;
     if idle == 0 || absolute == 0 {
         return Err(ConfigError::Value {
             key: "session".into(),
@@ -221,7 +238,10 @@ fn resolve(
     })
 }
 
-fn resolve_mail(file: MailFile, env: &impl Fn(&str) -> Option<String>) -> Result<Mail, ConfigError> {
+fn resolve_mail(
+    file: MailFile,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Mail, ConfigError> {
     let from = env("GLASSHOUSE_MAIL_FROM")
         .or(file.from)
         .unwrap_or_else(|| "Glasshouse <glasshouse@localhost>".into());
@@ -276,18 +296,35 @@ fn resolve_mail(file: MailFile, env: &impl Fn(&str) -> Option<String>) -> Result
         None => env("GLASSHOUSE_MAIL_SMTP_PASSWORD").or(file.smtp_password),
     };
     let username = env("GLASSHOUSE_MAIL_SMTP_USERNAME").or(file.smtp_username);
-    Ok(Mail { from, smtp: Some(Smtp { host, port, security, username, password }) })
+    Ok(Mail {
+        from,
+        smtp: Some(Smtp {
+            host,
+            port,
+            security,
+            username,
+            password,
+        }),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn from_toml(text: &str, env: &[(&str, &str)], flags: Overrides) -> Result<Config, ConfigError> {
-        let file: FileConfig = toml::from_str(text)
-            .map_err(|e| ConfigError::Parse { path: "t.toml".into(), message: e.to_string() })?;
-        let env: Vec<(String, String)> =
-            env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+    fn from_toml(
+        text: &str,
+        env: &[(&str, &str)],
+        flags: Overrides,
+    ) -> Result<Config, ConfigError> {
+        let file: FileConfig = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: "t.toml".into(),
+            message: e.to_string(),
+        })?;
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         resolve(Path::new("/tmp/x"), file, &flags, |key| {
             env.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
         })
@@ -299,10 +336,16 @@ mod tests {
         let c = from_toml(text, &[], Overrides::default()).unwrap();
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.public_url, "http://127.0.0.1:9000");
-        let c = from_toml(text, &[("GLASSHOUSE_LISTEN", "127.0.0.1:9100")], Overrides::default())
-            .unwrap();
+        let c = from_toml(
+            text,
+            &[("GLASSHOUSE_LISTEN", "127.0.0.1:9100")],
+            Overrides::default(),
+        )
+        .unwrap();
         assert_eq!(c.listen.port(), 9100);
-        let flags = Overrides { listen: Some("127.0.0.1:9200".into()) };
+        let flags = Overrides {
+            listen: Some("127.0.0.1:9200".into()),
+        };
         let c = from_toml(text, &[("GLASSHOUSE_LISTEN", "127.0.0.1:9100")], flags).unwrap();
         assert_eq!(c.listen.port(), 9200);
         assert_eq!(c.log, "debug");
@@ -321,18 +364,33 @@ mod tests {
     fn bad_values_are_named() {
         let err = from_toml("listen = \"nowhere\"", &[], Overrides::default()).unwrap_err();
         assert!(err.to_string().starts_with("listen:"), "{err}");
-        let err = from_toml("", &[("GLASSHOUSE_SESSION_IDLE_MINUTES", "soon")], Overrides::default())
-            .unwrap_err();
-        assert!(err.to_string().contains("GLASSHOUSE_SESSION_IDLE_MINUTES"), "{err}");
-        let err = from_toml("[mail]\nsmtp_host = \"x\"\nsmtp_security = \"ssl\"", &[], Overrides::default())
-            .unwrap_err();
+        let err = from_toml(
+            "",
+            &[("GLASSHOUSE_SESSION_IDLE_MINUTES", "soon")],
+            Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("GLASSHOUSE_SESSION_IDLE_MINUTES"),
+            "{err}"
+        );
+        let err = from_toml(
+            "[mail]\nsmtp_host = \"x\"\nsmtp_security = \"ssl\"",
+            &[],
+            Overrides::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().starts_with("mail.smtp_security"), "{err}");
     }
 
     #[test]
     fn smtp_ports_follow_security() {
-        let c = from_toml("[mail]\nsmtp_host = \"mx\"\nsmtp_security = \"tls\"", &[], Overrides::default())
-            .unwrap();
+        let c = from_toml(
+            "[mail]\nsmtp_host = \"mx\"\nsmtp_security = \"tls\"",
+            &[],
+            Overrides::default(),
+        )
+        .unwrap();
         assert_eq!(c.mail.smtp.unwrap().port, 465);
     }
 

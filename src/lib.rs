@@ -6,8 +6,11 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod jobs;
+pub mod mail;
 pub mod metrics;
 pub mod security;
 pub mod store;

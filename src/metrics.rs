@@ -77,7 +77,12 @@ impl Metrics {
             "Writes committed together in one transaction",
             store.group_size.clone(),
         );
-        Arc::new(Metrics { registry, requests, latency, store })
+        Arc::new(Metrics {
+            registry,
+            requests,
+            latency,
+            store,
+        })
     }
 
     pub fn render(&self) -> String {

@@ -33,7 +33,10 @@ pub fn check_password_strength(password: &str) -> Result<(), crate::domain::Inva
         ));
     }
     if password.len() > 1024 {
-        return Err(crate::domain::Invalid::new("password", "must be at most 1024 bytes"));
+        return Err(crate::domain::Invalid::new(
+            "password",
+            "must be at most 1024 bytes",
+        ));
     }
     Ok(())
 }
@@ -48,8 +51,11 @@ pub fn hash_password(password: &str) -> String {
 
 /// Verifies a password; an empty or malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// A hash to verify against when the account does not exist, so that a
@@ -90,7 +96,12 @@ impl Default for Throttle {
 
 impl Throttle {
     pub fn new(window: Duration, per_account: usize, per_ip: usize) -> Self {
-        Throttle { failures: Mutex::new(HashMap::new()), window, per_account, per_ip }
+        Throttle {
+            failures: Mutex::new(HashMap::new()),
+            window,
+            per_account,
+            per_ip,
+        }
     }
 
     fn keys(account: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
@@ -104,7 +115,9 @@ impl Throttle {
         let (account_key, ip_key) = Throttle::keys(account, ip);
         let mut wait = None;
         for (key, limit) in [(Some(account_key), self.per_account), (ip_key, self.per_ip)] {
-            let Some(list) = key.and_then(|k| failures.get_mut(&k)) else { continue };
+            let Some(list) = key.and_then(|k| failures.get_mut(&k)) else {
+                continue;
+            };
             list.retain(|t| now.duration_since(*t) < self.window);
             if list.len() >= limit {
                 let oldest = list[list.len() - limit];
@@ -123,7 +136,10 @@ impl Throttle {
         let mut failures = self.failures.lock().expect("throttle lock");
         // Bound memory under a spray of made-up accounts.
         if failures.len() > 100_000 {
-            failures.retain(|_, list| list.last().is_some_and(|t| now.duration_since(*t) < self.window));
+            failures.retain(|_, list| {
+                list.last()
+                    .is_some_and(|t| now.duration_since(*t) < self.window)
+            });
         }
         let (account_key, ip_key) = Throttle::keys(account, ip);
         failures.entry(account_key).or_default().push(now);
@@ -133,7 +149,10 @@ impl Throttle {
     }
 
     pub fn succeed(&self, account: &str) {
-        self.failures.lock().expect("throttle lock").remove(&format!("a:{account}"));
+        self.failures
+            .lock()
+            .expect("throttle lock")
+            .remove(&format!("a:{account}"));
     }
 }
 
@@ -168,7 +187,10 @@ mod tests {
         assert!(t.check("ana", ip).is_err());
         assert!(t.check("ben", None).is_ok());
         t.fail("ben", ip);
-        assert!(t.check("cleo", ip).is_err(), "the address is now over its limit");
+        assert!(
+            t.check("cleo", ip).is_err(),
+            "the address is now over its limit"
+        );
         t.succeed("ana");
         assert!(t.check("ana", None).is_ok());
     }

@@ -136,7 +136,12 @@ mod tests {
     use jiff::civil::{Weekday, date};
 
     fn category(internal: bool) -> Category {
-        Category { id: CategoryId(1), name: "Design".into(), internal, archived: false }
+        Category {
+            id: CategoryId(1),
+            name: "Design".into(),
+            internal,
+            archived: false,
+        }
     }
 
     fn draft(start: &str, end: &str) -> EntryDraft {
@@ -185,7 +190,12 @@ mod tests {
         let edge: Timestamp = "2026-04-30T22:30:00Z".parse().unwrap();
         assert!(check_lock(lock, &cal, Role::Member, edge).is_ok());
         let before: Timestamp = "2026-04-30T21:30:00Z".parse().unwrap();
-        assert_eq!(check_lock(lock, &cal, Role::Manager, before).unwrap_err().field, "start");
+        assert_eq!(
+            check_lock(lock, &cal, Role::Manager, before)
+                .unwrap_err()
+                .field,
+            "start"
+        );
         assert!(check_lock(lock, &cal, Role::Admin, before).is_ok());
         assert!(check_lock(None, &cal, Role::Member, before).is_ok());
     }

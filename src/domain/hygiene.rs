@@ -7,8 +7,27 @@ use serde::{Deserialize, Serialize};
 
 /// The words that make a description vague when they are all it says.
 pub const DEFAULT_VAGUE_WORDS: &[&str] = &[
-    "misc", "miscellaneous", "stuff", "various", "work", "things", "general", "tbd", "todo",
-    "wip", "n/a", "na", "-", "...", "etc", "meeting", "call", "email", "emails", "fix", "fixes",
+    "misc",
+    "miscellaneous",
+    "stuff",
+    "various",
+    "work",
+    "things",
+    "general",
+    "tbd",
+    "todo",
+    "wip",
+    "n/a",
+    "na",
+    "-",
+    "...",
+    "etc",
+    "meeting",
+    "call",
+    "email",
+    "emails",
+    "fix",
+    "fixes",
 ];
 
 pub const DEFAULT_MIN_LENGTH: usize = 10;
@@ -22,7 +41,10 @@ pub struct HygieneRules {
 impl Default for HygieneRules {
     fn default() -> Self {
         Self {
-            vague_words: DEFAULT_VAGUE_WORDS.iter().map(|w| (*w).to_owned()).collect(),
+            vague_words: DEFAULT_VAGUE_WORDS
+                .iter()
+                .map(|w| (*w).to_owned())
+                .collect(),
             min_length: DEFAULT_MIN_LENGTH,
         }
     }
@@ -55,10 +77,17 @@ impl HygieneRules {
         let words: Vec<String> = text
             .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '&' | '+'))
             .filter(|w| !w.is_empty())
-            .map(|w| w.trim_matches(|c: char| c == '.' || c == '!' || c == ':').to_lowercase())
+            .map(|w| {
+                w.trim_matches(|c: char| c == '.' || c == '!' || c == ':')
+                    .to_lowercase()
+            })
             .filter(|w| !w.is_empty() && w != "and")
             .collect();
-        if words.is_empty() || words.iter().all(|w| self.vague_words.iter().any(|v| v == w)) {
+        if words.is_empty()
+            || words
+                .iter()
+                .all(|w| self.vague_words.iter().any(|v| v == w))
+        {
             return Some(Vague::OnlyVagueWords);
         }
         if text.chars().count() < self.min_length {
@@ -77,7 +106,10 @@ mod tests {
         let rules = HygieneRules::default();
         assert_eq!(rules.check("   "), Some(Vague::Empty));
         assert_eq!(rules.check("misc"), Some(Vague::OnlyVagueWords));
-        assert_eq!(rules.check("Misc stuff, various."), Some(Vague::OnlyVagueWords));
+        assert_eq!(
+            rules.check("Misc stuff, various."),
+            Some(Vague::OnlyVagueWords)
+        );
         assert_eq!(rules.check("logo v2"), Some(Vague::TooShort));
         assert_eq!(rules.check("Homepage hero: three logo variants"), None);
         assert_eq!(rules.check("Call with Ana about the launch date"), None);
@@ -85,7 +117,10 @@ mod tests {
 
     #[test]
     fn the_word_list_is_configurable() {
-        let rules = HygieneRules { vague_words: vec!["sync".into()], min_length: 3 };
+        let rules = HygieneRules {
+            vague_words: vec!["sync".into()],
+            min_length: 3,
+        };
         assert_eq!(rules.check("sync"), Some(Vague::OnlyVagueWords));
         assert_eq!(rules.check("misc"), None);
     }

@@ -27,4 +27,12 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, ClientId, ProjectId, CategoryId, EntryId, MilestoneId, ContactId);
+id_type!(
+    UserId,
+    ClientId,
+    ProjectId,
+    CategoryId,
+    EntryId,
+    MilestoneId,
+    ContactId
+);

@@ -28,7 +28,10 @@ impl MilestoneStatus {
             "planned" => Ok(MilestoneStatus::Planned),
             "in_progress" => Ok(MilestoneStatus::InProgress),
             "done" => Ok(MilestoneStatus::Done),
-            _ => Err(Invalid::new("status", "must be planned, in_progress or done")),
+            _ => Err(Invalid::new(
+                "status",
+                "must be planned, in_progress or done",
+            )),
         }
     }
 }

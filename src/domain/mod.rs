@@ -4,6 +4,7 @@
 //! server. Storage, HTTP and the portal build on these types; none of them
 //! re-state a rule that lives here.
 
+pub mod budget;
 pub mod category;
 pub mod client;
 pub mod entry;
@@ -34,7 +35,10 @@ pub struct Invalid {
 
 impl Invalid {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -45,7 +49,10 @@ pub fn clean_name(field: &'static str, raw: &str, max: usize) -> Result<String, 
         return Err(Invalid::new(field, "must not be empty"));
     }
     if name.chars().count() > max {
-        return Err(Invalid::new(field, format!("must be at most {max} characters")));
+        return Err(Invalid::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     if name.chars().any(char::is_control) {
         return Err(Invalid::new(field, "must not contain control characters"));

@@ -20,7 +20,10 @@ impl Currency {
             [a, b, c] if [a, b, c].iter().all(|ch| ch.is_ascii_uppercase()) => {
                 Ok(Currency([*a, *b, *c]))
             }
-            _ => Err(Invalid::new("currency", "must be a three-letter ISO 4217 code")),
+            _ => Err(Invalid::new(
+                "currency",
+                "must be a three-letter ISO 4217 code",
+            )),
         }
     }
 
@@ -77,8 +80,17 @@ impl Money {
 
     /// Parses a decimal amount such as `1250`, `1250.5` or `1,250.50`.
     pub fn parse(field: &'static str, raw: &str, currency: Currency) -> Result<Self, Invalid> {
-        let bad = || Invalid::new(field, format!("must be an amount such as 1250.00 {currency}"));
-        let text: String = raw.trim().chars().filter(|c| *c != ',' && *c != '_').collect();
+        let bad = || {
+            Invalid::new(
+                field,
+                format!("must be an amount such as 1250.00 {currency}"),
+            )
+        };
+        let text: String = raw
+            .trim()
+            .chars()
+            .filter(|c| *c != ',' && *c != '_')
+            .collect();
         let (negative, text) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
             None => (false, text.as_str()),
@@ -107,7 +119,10 @@ impl Money {
     pub fn per_hour_times(self, seconds: i64) -> Money {
         let product = i128::from(self.minor) * i128::from(seconds);
         let rounded = (product + product.signum() * 1800) / 3600;
-        Money::new(rounded.clamp(i64::MIN as i128, i64::MAX as i128) as i64, self.currency)
+        Money::new(
+            rounded.clamp(i64::MIN as i128, i64::MAX as i128) as i64,
+            self.currency,
+        )
     }
 
     /// The amount as a plain decimal without a currency code: `1250.50`.
@@ -140,12 +155,21 @@ mod tests {
 
     #[test]
     fn parses_and_formats_amounts() {
-        assert_eq!(Money::parse("rate", "1,250.5", Currency::EUR).unwrap(), eur(125_050));
-        assert_eq!(Money::parse("rate", "-3", Currency::EUR).unwrap(), eur(-300));
+        assert_eq!(
+            Money::parse("rate", "1,250.5", Currency::EUR).unwrap(),
+            eur(125_050)
+        );
+        assert_eq!(
+            Money::parse("rate", "-3", Currency::EUR).unwrap(),
+            eur(-300)
+        );
         assert_eq!(eur(125_050).to_string(), "1250.50 EUR");
         assert_eq!(eur(-5).decimal(), "-0.05");
         let yen = Currency::parse("jpy").unwrap();
-        assert_eq!(Money::parse("rate", "1500", yen).unwrap().to_string(), "1500 JPY");
+        assert_eq!(
+            Money::parse("rate", "1500", yen).unwrap().to_string(),
+            "1500 JPY"
+        );
     }
 
     #[test]

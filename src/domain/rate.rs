@@ -35,12 +35,19 @@ impl RateSources {
             user_default,
             project,
             category_on_project: find(&overrides.by_category, category),
-            user_on_project: overrides.by_user.iter().find(|(u, _)| *u == user).map(|(_, r)| *r),
+            user_on_project: overrides
+                .by_user
+                .iter()
+                .find(|(u, _)| *u == user)
+                .map(|(_, r)| *r),
         }
     }
 
     pub fn resolve(self) -> Option<i64> {
-        self.user_on_project.or(self.category_on_project).or(self.project).or(self.user_default)
+        self.user_on_project
+            .or(self.category_on_project)
+            .or(self.project)
+            .or(self.user_default)
     }
 }
 
@@ -55,13 +62,25 @@ mod tests {
             by_user: vec![(UserId(7), 200_00)],
         };
         let rate = |user, category| {
-            RateSources::gather(Some(80_00), Some(120_00), &overrides, CategoryId(category), UserId(user))
-                .resolve()
+            RateSources::gather(
+                Some(80_00),
+                Some(120_00),
+                &overrides,
+                CategoryId(category),
+                UserId(user),
+            )
+            .resolve()
         };
         assert_eq!(rate(1, 1), Some(120_00));
         assert_eq!(rate(1, 2), Some(150_00));
         assert_eq!(rate(7, 2), Some(200_00));
-        let bare = RateSources::gather(Some(80_00), None, &ProjectRates::default(), CategoryId(1), UserId(1));
+        let bare = RateSources::gather(
+            Some(80_00),
+            None,
+            &ProjectRates::default(),
+            CategoryId(1),
+            UserId(1),
+        );
         assert_eq!(bare.resolve(), Some(80_00));
         assert_eq!(RateSources::default().resolve(), None);
     }

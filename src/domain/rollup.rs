@@ -99,13 +99,44 @@ mod tests {
 
     #[test]
     fn a_tally_counts_billable_and_internal_time() {
-        let t = Tally::of(&entry("2026-03-02T09:00:00Z", "2026-03-02T10:30:00Z", true, false));
-        assert_eq!(t, Tally { seconds: 5400, billable_seconds: 5400, internal_seconds: 0, entries: 1 });
+        let t = Tally::of(&entry(
+            "2026-03-02T09:00:00Z",
+            "2026-03-02T10:30:00Z",
+            true,
+            false,
+        ));
+        assert_eq!(
+            t,
+            Tally {
+                seconds: 5400,
+                billable_seconds: 5400,
+                internal_seconds: 0,
+                entries: 1
+            }
+        );
         let mut sum = t;
-        sum.add(Tally::of(&entry("2026-03-02T11:00:00Z", "2026-03-02T11:30:00Z", false, true)));
-        assert_eq!(sum, Tally { seconds: 7200, billable_seconds: 5400, internal_seconds: 1800, entries: 2 });
+        sum.add(Tally::of(&entry(
+            "2026-03-02T11:00:00Z",
+            "2026-03-02T11:30:00Z",
+            false,
+            true,
+        )));
+        assert_eq!(
+            sum,
+            Tally {
+                seconds: 7200,
+                billable_seconds: 5400,
+                internal_seconds: 1800,
+                entries: 2
+            }
+        );
         sum.subtract(t);
-        sum.subtract(Tally::of(&entry("2026-03-02T11:00:00Z", "2026-03-02T11:30:00Z", false, true)));
+        sum.subtract(Tally::of(&entry(
+            "2026-03-02T11:00:00Z",
+            "2026-03-02T11:30:00Z",
+            false,
+            true,
+        )));
         assert!(sum.is_zero());
     }
 
@@ -119,6 +150,9 @@ mod tests {
         assert_eq!(b.project_week.2, Day::from_date(date(2026, 10, 19)));
         // 23:30 UTC is already Monday 00:30 in Berlin: the next week.
         let e = entry("2026-10-25T23:30:00Z", "2026-10-26T01:00:00Z", true, false);
-        assert_eq!(Buckets::of(&e, &cal).user_week.1, Day::from_date(date(2026, 10, 26)));
+        assert_eq!(
+            Buckets::of(&e, &cal).user_week.1,
+            Day::from_date(date(2026, 10, 26))
+        );
     }
 }

@@ -22,11 +22,16 @@ const EPOCH: Date = Date::constant(1970, 1, 1);
 
 impl Day {
     pub fn from_date(date: Date) -> Day {
-        Day(date.since(EPOCH).expect("civil dates are in range").get_days())
+        Day(date
+            .since(EPOCH)
+            .expect("civil dates are in range")
+            .get_days())
     }
 
     pub fn date(self) -> Date {
-        EPOCH.checked_add(i64::from(self.0).days()).expect("stored days are in range")
+        EPOCH
+            .checked_add(i64::from(self.0).days())
+            .expect("stored days are in range")
     }
 }
 
@@ -40,13 +45,19 @@ pub struct Calendar {
 impl Calendar {
     pub fn new(zone_name: &str, week_start: Weekday) -> Result<Self, Invalid> {
         let zone = TimeZone::get(zone_name).map_err(|_| {
-            Invalid::new("time_zone", format!("{zone_name:?} is not an IANA time zone"))
+            Invalid::new(
+                "time_zone",
+                format!("{zone_name:?} is not an IANA time zone"),
+            )
         })?;
         Ok(Calendar { zone, week_start })
     }
 
     pub fn utc() -> Self {
-        Calendar { zone: TimeZone::UTC, week_start: Weekday::Monday }
+        Calendar {
+            zone: TimeZone::UTC,
+            week_start: Weekday::Monday,
+        }
     }
 
     /// The local date on which an instant falls.
@@ -61,7 +72,10 @@ impl Calendar {
     /// The first day of the week containing `date`.
     pub fn week_of(&self, date: Date) -> Day {
         let back = date.weekday().since(self.week_start);
-        Day::from_date(date.checked_sub(i64::from(back).days()).expect("dates are in range"))
+        Day::from_date(
+            date.checked_sub(i64::from(back).days())
+                .expect("dates are in range"),
+        )
     }
 
     pub fn week_of_instant(&self, at: Timestamp) -> Day {
@@ -140,7 +154,11 @@ pub fn parse_duration(field: &'static str, raw: &str) -> Result<i64, Invalid> {
     } else if let Some((h, m)) = text.split_once('h') {
         let h: i64 = h.parse().map_err(|_| bad())?;
         let m = m.strip_suffix('m').unwrap_or(m);
-        let m: i64 = if m.is_empty() { 0 } else { m.parse().map_err(|_| bad())? };
+        let m: i64 = if m.is_empty() {
+            0
+        } else {
+            m.parse().map_err(|_| bad())?
+        };
         h * 3600 + m * 60
     } else {
         let hours: f64 = text.parse().map_err(|_| bad())?;
@@ -150,7 +168,10 @@ pub fn parse_duration(field: &'static str, raw: &str) -> Result<i64, Invalid> {
         (hours * 3600.0).round() as i64
     };
     if seconds <= 0 || seconds > 24 * 3600 {
-        return Err(Invalid::new(field, "must be more than zero and at most 24 hours"));
+        return Err(Invalid::new(
+            field,
+            "must be more than zero and at most 24 hours",
+        ));
     }
     Ok(seconds)
 }
@@ -170,7 +191,12 @@ mod tests {
 
     #[test]
     fn days_round_trip() {
-        for d in [date(1970, 1, 1), date(2026, 3, 29), date(1969, 12, 31), date(2400, 2, 29)] {
+        for d in [
+            date(1970, 1, 1),
+            date(2026, 3, 29),
+            date(1969, 12, 31),
+            date(2400, 2, 29),
+        ] {
             assert_eq!(Day::from_date(d).date(), d);
         }
         assert_eq!(Day::from_date(date(1970, 1, 2)), Day(1));
@@ -192,7 +218,10 @@ mod tests {
         let monday = Day::from_date(date(2026, 3, 23));
         assert_eq!(cal.week_of_instant(ts("2026-03-23T00:30:00+01:00")), monday);
         assert_eq!(cal.week_of_instant(ts("2026-03-29T23:59:00+02:00")), monday);
-        assert_eq!(cal.week_of_instant(ts("2026-03-30T00:00:00+02:00")), Day(monday.0 + 7));
+        assert_eq!(
+            cal.week_of_instant(ts("2026-03-30T00:00:00+02:00")),
+            Day(monday.0 + 7)
+        );
 
         let (start, end) = cal.span_of(date(2026, 3, 29));
         assert_eq!(end.duration_since(start).as_secs(), 23 * 3600);
@@ -205,8 +234,14 @@ mod tests {
         let cal = Calendar::new("America/New_York", Weekday::Sunday).unwrap();
         let wednesday = date(2026, 11, 4);
         assert_eq!(cal.week_of(wednesday), Day::from_date(date(2026, 11, 1)));
-        assert_eq!(cal.week_of(date(2026, 11, 1)), Day::from_date(date(2026, 11, 1)));
-        assert_eq!(cal.week_of(date(2026, 10, 31)), Day::from_date(date(2026, 10, 25)));
+        assert_eq!(
+            cal.week_of(date(2026, 11, 1)),
+            Day::from_date(date(2026, 11, 1))
+        );
+        assert_eq!(
+            cal.week_of(date(2026, 10, 31)),
+            Day::from_date(date(2026, 10, 25))
+        );
     }
 
     #[test]
@@ -217,8 +252,13 @@ mod tests {
 
     #[test]
     fn durations_parse_the_ways_people_type_them() {
-        for (raw, secs) in [("1:30", 5400), ("1.5", 5400), ("90m", 5400), ("1h30", 5400), ("2h", 7200)]
-        {
+        for (raw, secs) in [
+            ("1:30", 5400),
+            ("1.5", 5400),
+            ("90m", 5400),
+            ("1h30", 5400),
+            ("2h", 7200),
+        ] {
             assert_eq!(parse_duration("duration", raw).unwrap(), secs, "{raw}");
         }
         for raw in ["", "0", "-1", "1:75", "25h", "abc", "NaN"] {

@@ -43,7 +43,10 @@ impl Role {
             "admin" => Ok(Role::Admin),
             "manager" => Ok(Role::Manager),
             "member" => Ok(Role::Member),
-            _ => Err(Invalid::new("role", "must be owner, admin, manager or member")),
+            _ => Err(Invalid::new(
+                "role",
+                "must be owner, admin, manager or member",
+            )),
         }
     }
 }
@@ -76,11 +79,16 @@ pub fn normalize_email(raw: &str) -> Result<String, Invalid> {
                 && !domain.ends_with('.')
                 && !domain.contains('@')
         })
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'));
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'));
     if valid {
         Ok(email)
     } else {
-        Err(Invalid::new("email", "must be an address such as ana@example.com"))
+        Err(Invalid::new(
+            "email",
+            "must be an address such as ana@example.com",
+        ))
     }
 }
 
@@ -101,8 +109,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalized_and_checked() {
-        assert_eq!(normalize_email(" Ana@Example.COM ").unwrap(), "ana@example.com");
-        for bad in ["", "ana", "ana@", "@x.com", "ana@localhost", "a b@x.com", "a@x.com."] {
+        assert_eq!(
+            normalize_email(" Ana@Example.COM ").unwrap(),
+            "ana@example.com"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@x.com",
+            "ana@localhost",
+            "a b@x.com",
+            "a@x.com.",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad}");
         }
     }
@@ -117,6 +136,9 @@ pub struct Actor {
 
 impl User {
     pub fn actor(&self) -> Actor {
-        Actor { id: self.id, role: self.role }
+        Actor {
+            id: self.id,
+            role: self.role,
+        }
     }
 }

@@ -28,8 +28,13 @@ pub fn session(txn: &ReadTransaction, hash: &[u8; 32]) -> Result<Option<Session>
     value.map(|v| decode("sessions", v.value())).transpose()
 }
 
-pub fn put_session(txn: &WriteTransaction, hash: &[u8; 32], session: &Session) -> Result<(), Error> {
-    txn.open_table(tables::SESSIONS)?.insert(hash, encode(session).as_slice())?;
+pub fn put_session(
+    txn: &WriteTransaction,
+    hash: &[u8; 32],
+    session: &Session,
+) -> Result<(), Error> {
+    txn.open_table(tables::SESSIONS)?
+        .insert(hash, encode(session).as_slice())?;
     Ok(())
 }
 
@@ -90,8 +95,14 @@ pub fn create_api_token(
     name: &str,
     now: Timestamp,
 ) -> Result<ApiToken, Error> {
-    let token = ApiToken { id: next_id(txn, "api_tokens")?, user_id, name: name.to_owned(), created_at: now };
-    txn.open_table(tables::API_TOKENS)?.insert(hash, encode(&token).as_slice())?;
+    let token = ApiToken {
+        id: next_id(txn, "api_tokens")?,
+        user_id,
+        name: name.to_owned(),
+        created_at: now,
+    };
+    txn.open_table(tables::API_TOKENS)?
+        .insert(hash, encode(&token).as_slice())?;
     Ok(token)
 }
 
@@ -119,4 +130,8 @@ pub fn revoke_api_token(txn: &WriteTransaction, id: u64) -> Result<ApiToken, Err
     let (key, token) = found.ok_or(Error::NotFound)?;
     table.remove(&key)?;
     Ok(token)
+}
+
+pub fn session_exists(txn: &WriteTransaction, hash: &[u8; 32]) -> Result<bool, Error> {
+    Ok(txn.open_table(tables::SESSIONS)?.get(hash)?.is_some())
 }

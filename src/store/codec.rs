@@ -10,5 +10,8 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
 }
 
 pub fn decode<T: DeserializeOwned>(table: &'static str, bytes: &[u8]) -> Result<T, Error> {
-    postcard::from_bytes(bytes).map_err(|e| Error::Corrupt { table, detail: e.to_string() })
+    postcard::from_bytes(bytes).map_err(|e| Error::Corrupt {
+        table,
+        detail: e.to_string(),
+    })
 }

@@ -46,7 +46,12 @@ fn vet(txn: &WriteTransaction, actor: Actor, draft: EntryDraft) -> Result<EntryD
         .ok_or_else(|| Invalid::new("category_id", "no such category"))?;
     let draft = draft.validate(&category)?;
     let settings = txn.settings()?;
-    check_lock(settings.lock_date, &settings.calendar(), actor.role, draft.start)?;
+    check_lock(
+        settings.lock_date,
+        &settings.calendar(),
+        actor.role,
+        draft.start,
+    )?;
     Ok(draft)
 }
 
@@ -116,7 +121,11 @@ pub fn create(
 fn load_visible(txn: &impl Reads, actor: Actor, id: EntryId) -> Result<Entry, Error> {
     let entry: Entry = txn.must(id.0)?;
     let project: Project = txn.must(entry.project_id.0)?;
-    if may_see(actor, &project, &entry) { Ok(entry) } else { Err(Error::NotFound) }
+    if may_see(actor, &project, &entry) {
+        Ok(entry)
+    } else {
+        Err(Error::NotFound)
+    }
 }
 
 pub fn get(txn: &ReadTransaction, actor: Actor, id: EntryId) -> Result<Entry, Error> {
@@ -191,11 +200,19 @@ pub fn list(
     let to = (query.to.map_or(i64::MAX, |t| t.as_second()), 0);
     let upper = query.before.map_or(to, |cursor| cursor.min(to));
     // Members are limited to their own entries, whatever they asked for.
-    let user = if actor.role.sees_all_time() { query.user } else { Some(actor.id) };
+    let user = if actor.role.sees_all_time() {
+        query.user
+    } else {
+        Some(actor.id)
+    };
     let member_of: Vec<ProjectId> = if actor.role.sees_all_time() {
         Vec::new()
     } else {
-        txn.all::<Project>()?.into_iter().filter(|p| p.has_member(actor.id)).map(|p| p.id).collect()
+        txn.all::<Project>()?
+            .into_iter()
+            .filter(|p| p.has_member(actor.id))
+            .map(|p| p.id)
+            .collect()
     };
     let visible = |e: &Entry| actor.role.sees_all_time() || member_of.contains(&e.project_id);
 
@@ -216,7 +233,10 @@ pub fn list(
     match (query.project, user) {
         (Some(project), _) => {
             let index = txn.open_table(tables::ENTRIES_BY_PROJECT)?;
-            for row in index.range((project.0, from, 0)..(project.0, upper.0, upper.1))?.rev() {
+            for row in index
+                .range((project.0, from, 0)..(project.0, upper.0, upper.1))?
+                .rev()
+            {
                 if !take(row?.0.value().2)? {
                     break;
                 }
@@ -224,7 +244,10 @@ pub fn list(
         }
         (None, Some(user)) => {
             let index = txn.open_table(tables::ENTRIES_BY_USER)?;
-            for row in index.range((user.0, from, 0)..(user.0, upper.0, upper.1))?.rev() {
+            for row in index
+                .range((user.0, from, 0)..(user.0, upper.0, upper.1))?
+                .rev()
+            {
                 if !take(row?.0.value().2)? {
                     break;
                 }
@@ -282,7 +305,8 @@ pub fn start_timer(
     let stopped = stop_timer(txn, actor, now)?;
     // Check the timer's project and category as the entry it will become.
     vet(txn, actor, timer.stop(now))?;
-    txn.open_table(tables::TIMERS)?.insert(actor.id.0, encode(&timer).as_slice())?;
+    txn.open_table(tables::TIMERS)?
+        .insert(actor.id.0, encode(&timer).as_slice())?;
     Ok((timer, stopped))
 }
 
@@ -293,7 +317,9 @@ pub fn stop_timer(
     actor: Actor,
     now: Timestamp,
 ) -> Result<Option<Entry>, Error> {
-    let Some(timer) = txn.timer(actor.id)? else { return Ok(None) };
+    let Some(timer) = txn.timer(actor.id)? else {
+        return Ok(None);
+    };
     txn.open_table(tables::TIMERS)?.remove(actor.id.0)?;
     let mut draft = timer.stop(now);
     // A timer left running past the limit is capped, not lost.

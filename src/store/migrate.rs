@@ -18,13 +18,17 @@ const MIGRATIONS: &[fn(&WriteTransaction) -> Result<(), Error>] = &[create_v1];
 pub fn run(db: &Database) -> Result<(), OpenError> {
     let found = version(db).map_err(OpenError::Migrate)?;
     if found > CURRENT {
-        return Err(OpenError::TooNew { found, known: CURRENT });
+        return Err(OpenError::TooNew {
+            found,
+            known: CURRENT,
+        });
     }
     for (from, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let step = || -> Result<(), Error> {
             let txn = db.begin_write()?;
             migration(&txn)?;
-            txn.open_table(tables::META)?.insert("schema_version", from as u64 + 1)?;
+            txn.open_table(tables::META)?
+                .insert("schema_version", from as u64 + 1)?;
             txn.commit()?;
             Ok(())
         };
@@ -63,6 +67,7 @@ fn create_v1(txn: &WriteTransaction) -> Result<(), Error> {
     txn.open_table(tables::ROLLUP_PROJECT_WEEK)?;
     txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
     txn.open_table(tables::ROLLUP_USER_WEEK)?;
+    txn.open_table(crate::mail::OUTBOX)?;
     let mut settings = txn.open_table(tables::SETTINGS)?;
     if settings.get("agency")?.is_none() {
         settings.insert("agency", encode(&AgencySettings::default()).as_slice())?;

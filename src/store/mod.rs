@@ -72,7 +72,10 @@ pub enum OpenError {
     )]
     Locked(PathBuf),
     #[error("cannot open the database {path}: {source}")]
-    Database { path: PathBuf, source: redb::DatabaseError },
+    Database {
+        path: PathBuf,
+        source: redb::DatabaseError,
+    },
     #[error("cannot migrate the database: {0}")]
     Migrate(Error),
     #[error(
@@ -93,18 +96,30 @@ impl Store {
     /// up to date. Fails with `OpenError::Locked` when another process holds it.
     pub fn open(data_dir: &Path, metrics: StoreMetrics) -> Result<Store, OpenError> {
         let path = data_dir.join(DB_FILE);
-        let db = Database::builder().create(&path).map_err(|source| match source {
-            redb::DatabaseError::DatabaseAlreadyOpen => OpenError::Locked(data_dir.to_owned()),
-            source => OpenError::Database { path: path.clone(), source },
-        })?;
+        let db = Database::builder()
+            .create(&path)
+            .map_err(|source| match source {
+                redb::DatabaseError::DatabaseAlreadyOpen => OpenError::Locked(data_dir.to_owned()),
+                source => OpenError::Database {
+                    path: path.clone(),
+                    source,
+                },
+            })?;
         migrate::run(&db)?;
         let db = Arc::new(db);
         let (jobs, writer) = writer::spawn(Arc::clone(&db), metrics);
-        Ok(Store { db, jobs: Some(jobs), writer: Some(writer) })
+        Ok(Store {
+            db,
+            jobs: Some(jobs),
+            writer: Some(writer),
+        })
     }
 
     /// Runs `f` in a read transaction, a consistent snapshot.
-    pub fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> Result<T, Error>) -> Result<T, Error> {
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&ReadTransaction) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let txn = self.db.begin_read()?;
         f(&txn)
     }
@@ -119,7 +134,11 @@ impl Store {
         F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
     {
         let (job, done) = writer::TypedJob::new(op);
-        self.jobs.as_ref().ok_or(Error::Closed)?.send(job).map_err(|_| Error::Closed)?;
+        self.jobs
+            .as_ref()
+            .ok_or(Error::Closed)?
+            .send(job)
+            .map_err(|_| Error::Closed)?;
         done.await.map_err(|_| Error::Closed)?
     }
 
@@ -130,7 +149,11 @@ impl Store {
         F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
     {
         let (job, done) = writer::TypedJob::new(op);
-        self.jobs.as_ref().ok_or(Error::Closed)?.send(job).map_err(|_| Error::Closed)?;
+        self.jobs
+            .as_ref()
+            .ok_or(Error::Closed)?
+            .send(job)
+            .map_err(|_| Error::Closed)?;
         done.blocking_recv().map_err(|_| Error::Closed)?
     }
 

@@ -86,7 +86,10 @@ macro_rules! impl_reads {
             }
 
             fn user_by_email(&self, email: &str) -> Result<Option<User>, Error> {
-                let id = self.open_table(tables::USER_EMAILS)?.get(email)?.map(|v| v.value());
+                let id = self
+                    .open_table(tables::USER_EMAILS)?
+                    .get(email)?
+                    .map(|v| v.value());
                 match id {
                     Some(id) => self.get(id),
                     None => Ok(None),
@@ -110,7 +113,8 @@ impl_reads!(WriteTransaction);
 
 /// Writes a record under its own id, replacing any earlier version.
 pub fn put<R: Record>(txn: &WriteTransaction, record: &R) -> Result<(), Error> {
-    txn.open_table(R::TABLE)?.insert(record.key(), encode(record).as_slice())?;
+    txn.open_table(R::TABLE)?
+        .insert(record.key(), encode(record).as_slice())?;
     Ok(())
 }
 
@@ -124,7 +128,8 @@ pub fn delete<R: Record>(txn: &WriteTransaction, id: u64) -> Result<bool, Error>
 }
 
 pub fn put_settings(txn: &WriteTransaction, settings: &AgencySettings) -> Result<(), Error> {
-    txn.open_table(tables::SETTINGS)?.insert("agency", encode(settings).as_slice())?;
+    txn.open_table(tables::SETTINGS)?
+        .insert("agency", encode(settings).as_slice())?;
     Ok(())
 }
 
@@ -133,7 +138,8 @@ pub fn put_project_rates(
     project: u64,
     rates: &ProjectRates,
 ) -> Result<(), Error> {
-    txn.open_table(tables::PROJECT_RATES)?.insert(project, encode(rates).as_slice())?;
+    txn.open_table(tables::PROJECT_RATES)?
+        .insert(project, encode(rates).as_slice())?;
     Ok(())
 }
 
@@ -142,7 +148,10 @@ pub fn put_user(txn: &WriteTransaction, user: &User) -> Result<(), Error> {
     let mut emails = txn.open_table(tables::USER_EMAILS)?;
     let owner = emails.get(user.email.as_str())?.map(|v| v.value());
     if owner.is_some_and(|id| id != user.id.0) {
-        return Err(Error::Conflict(format!("a user with the email {} exists", user.email)));
+        return Err(Error::Conflict(format!(
+            "a user with the email {} exists",
+            user.email
+        )));
     }
     let previous: Option<User> = txn.get(user.id.0)?;
     if let Some(previous) = previous.filter(|p| p.email != user.email) {

@@ -26,11 +26,26 @@ pub fn apply(
     let buckets = Buckets::of(entry, calendar);
     let tally = Tally::of(entry);
     let (p, c, w) = buckets.project_week;
-    bump(&mut txn.open_table(tables::ROLLUP_PROJECT_WEEK)?, (p.0, c.0, w.0), tally, change)?;
+    bump(
+        &mut txn.open_table(tables::ROLLUP_PROJECT_WEEK)?,
+        (p.0, c.0, w.0),
+        tally,
+        change,
+    )?;
     let (p, d) = buckets.project_day;
-    bump(&mut txn.open_table(tables::ROLLUP_PROJECT_DAY)?, (p.0, d.0), tally, change)?;
+    bump(
+        &mut txn.open_table(tables::ROLLUP_PROJECT_DAY)?,
+        (p.0, d.0),
+        tally,
+        change,
+    )?;
     let (u, w) = buckets.user_week;
-    bump(&mut txn.open_table(tables::ROLLUP_USER_WEEK)?, (u.0, w.0), tally, change)?;
+    bump(
+        &mut txn.open_table(tables::ROLLUP_USER_WEEK)?,
+        (u.0, w.0),
+        tally,
+        change,
+    )?;
     Ok(())
 }
 
@@ -77,12 +92,18 @@ pub fn project(txn: &ReadTransaction, project: ProjectId) -> Result<ProjectRollu
     for row in weeks.range((project.0, 0, i32::MIN)..=(project.0, u64::MAX, i32::MAX))? {
         let (key, value) = row?;
         let (_, category, week) = key.value();
-        rollup.by_category_week.push((CategoryId(category), Day(week), decode("rollups", value.value())?));
+        rollup.by_category_week.push((
+            CategoryId(category),
+            Day(week),
+            decode("rollups", value.value())?,
+        ));
     }
     let days = txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
     for row in days.range((project.0, i32::MIN)..=(project.0, i32::MAX))? {
         let (key, value) = row?;
-        rollup.by_day.push((Day(key.value().1), decode("rollups", value.value())?));
+        rollup
+            .by_day
+            .push((Day(key.value().1), decode("rollups", value.value())?));
     }
     Ok(rollup)
 }
@@ -125,15 +146,18 @@ impl Snapshot {
         let mut snap = Snapshot::default();
         for row in txn.open_table(tables::ROLLUP_PROJECT_WEEK)?.iter()? {
             let (k, v) = row?;
-            snap.project_week.insert(k.value(), decode("rollups", v.value())?);
+            snap.project_week
+                .insert(k.value(), decode("rollups", v.value())?);
         }
         for row in txn.open_table(tables::ROLLUP_PROJECT_DAY)?.iter()? {
             let (k, v) = row?;
-            snap.project_day.insert(k.value(), decode("rollups", v.value())?);
+            snap.project_day
+                .insert(k.value(), decode("rollups", v.value())?);
         }
         for row in txn.open_table(tables::ROLLUP_USER_WEEK)?.iter()? {
             let (k, v) = row?;
-            snap.user_week.insert(k.value(), decode("rollups", v.value())?);
+            snap.user_week
+                .insert(k.value(), decode("rollups", v.value())?);
         }
         Ok(snap)
     }
@@ -141,9 +165,24 @@ impl Snapshot {
     /// Human-readable differences between `self` (stored) and `expected`.
     pub fn differences(&self, expected: &Snapshot) -> Vec<String> {
         let mut out = Vec::new();
-        diff("project x category x week", &self.project_week, &expected.project_week, &mut out);
-        diff("project x day", &self.project_day, &expected.project_day, &mut out);
-        diff("user x week", &self.user_week, &expected.user_week, &mut out);
+        diff(
+            "project x category x week",
+            &self.project_week,
+            &expected.project_week,
+            &mut out,
+        );
+        diff(
+            "project x day",
+            &self.project_day,
+            &expected.project_day,
+            &mut out,
+        );
+        diff(
+            "user x week",
+            &self.user_week,
+            &expected.user_week,
+            &mut out,
+        );
         out
     }
 }
@@ -157,7 +196,9 @@ fn diff<K: Ord + std::fmt::Debug>(
     for (key, want) in expected {
         match stored.get(key) {
             Some(have) if have == want => {}
-            have => out.push(format!("{name} {key:?}: stored {have:?}, entries say {want:?}")),
+            have => out.push(format!(
+                "{name} {key:?}: stored {have:?}, entries say {want:?}"
+            )),
         }
     }
     for (key, have) in stored {

@@ -43,7 +43,14 @@ where
 {
     pub(super) fn new(op: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
         let (reply, receiver) = oneshot::channel();
-        (Box::new(TypedJob { op, result: None, reply }), receiver)
+        (
+            Box::new(TypedJob {
+                op,
+                result: None,
+                reply,
+            }),
+            receiver,
+        )
     }
 }
 
