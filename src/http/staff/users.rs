@@ -1,0 +1,3 @@
+//! placeholder
+use actix_web::web;
+pub fn routes(_cfg: &mut web::ServiceConfig) {}
