@@ -6,13 +6,13 @@
 mod staff;
 
 use actix_web::test::{self, TestRequest};
+use glasshouse::domain::CategoryId;
 use glasshouse::domain::client::Client;
 use glasshouse::domain::entry::Entry;
 use glasshouse::domain::milestone::Milestone;
 use glasshouse::domain::project::Project;
 use glasshouse::domain::time::{Calendar, Day};
 use glasshouse::domain::user::{Role, User};
-use glasshouse::domain::CategoryId;
 use glasshouse::http;
 use glasshouse::store::records::Reads;
 use glasshouse::store::rollups;
@@ -118,12 +118,18 @@ async fn signing_in_sets_a_session_and_a_wrong_password_does_not() {
     let form = send(&app, TestRequest::get().uri("/login").to_request())
         .await
         .expect(200);
-    let login_cookie = form.cookie("gh_login").expect("a sign-in cookie").to_owned();
+    let login_cookie = form
+        .cookie("gh_login")
+        .expect("a sign-in cookie")
+        .to_owned();
     let csrf = csrf_of(&form.body);
     let attempt = |password: &str| {
         TestRequest::post()
             .uri("/login")
-            .cookie(actix_web::cookie::Cookie::new("gh_login", login_cookie.clone()))
+            .cookie(actix_web::cookie::Cookie::new(
+                "gh_login",
+                login_cookie.clone(),
+            ))
             .set_form([
                 ("email", "Ana@Example.com"),
                 ("password", password),
@@ -139,7 +145,10 @@ async fn signing_in_sets_a_session_and_a_wrong_password_does_not() {
 
     let right = send(&app, attempt(PASSWORD)).await.expect(303);
     assert_eq!(right.location.as_deref(), Some("/entries"));
-    let session = right.cookie("gh_session").expect("a session cookie").to_owned();
+    let session = right
+        .cookie("gh_session")
+        .expect("a session cookie")
+        .to_owned();
     let home = send(
         &app,
         TestRequest::get()
@@ -153,7 +162,10 @@ async fn signing_in_sets_a_session_and_a_wrong_password_does_not() {
 
     let anonymous = send(&app, TestRequest::get().uri("/entries").to_request()).await;
     assert_eq!(anonymous.status.as_u16(), 303);
-    assert_eq!(anonymous.location.as_deref(), Some("/login?next=%2Fentries"));
+    assert_eq!(
+        anonymous.location.as_deref(),
+        Some("/login?next=%2Fentries")
+    );
 }
 
 #[actix_web::test]
@@ -207,7 +219,11 @@ async fn a_post_without_the_right_csrf_token_changes_nothing() {
     assert!(entries_of(&w.agency, &w.ana).is_empty());
 
     let other_session = vec![("csrf", ana.csrf.as_str()), ("name", "Hijacked")];
-    let refused = send(&app, admin.post_raw("/settings", &other_session).to_request()).await;
+    let refused = send(
+        &app,
+        admin.post_raw("/settings", &other_session).to_request(),
+    )
+    .await;
     assert_eq!(refused.status.as_u16(), 403);
     let settings = w.agency.store().read(|txn| txn.settings()).unwrap();
     assert_ne!(settings.name, "Hijacked");
@@ -237,18 +253,32 @@ async fn each_role_reaches_only_its_sections() {
         format!("/projects/{}/edit", w.alpha.id),
         format!("/projects/{}", w.beta.id),
     ];
-    let admins = ["/categories", "/categories/new", "/users", "/users/new", "/settings"];
+    let admins = [
+        "/categories",
+        "/categories/new",
+        "/users",
+        "/users/new",
+        "/settings",
+    ];
     for (role, browser) in &browsers {
         for path in everyone {
             get!(app, browser, path).expect(200);
         }
         for path in &managers {
             let want = if role.sees_all_time() { 200 } else { 404 };
-            assert_eq!(get!(app, browser, path).status.as_u16(), want, "{role:?} {path}");
+            assert_eq!(
+                get!(app, browser, path).status.as_u16(),
+                want,
+                "{role:?} {path}"
+            );
         }
         for path in admins {
             let want = if role.is_admin() { 200 } else { 404 };
-            assert_eq!(get!(app, browser, path).status.as_u16(), want, "{role:?} {path}");
+            assert_eq!(
+                get!(app, browser, path).status.as_u16(),
+                want,
+                "{role:?} {path}"
+            );
         }
     }
 
@@ -256,7 +286,11 @@ async fn each_role_reaches_only_its_sections() {
     let ana = &browsers[0].1;
     post!(app, ana, "/categories", &[("name", "Sneaky")]).expect(404);
     post!(app, ana, "/clients", &[("name", "Sneaky")]).expect(404);
-    let categories = w.agency.store().read(|txn| txn.all::<glasshouse::domain::category::Category>()).unwrap();
+    let categories = w
+        .agency
+        .store()
+        .read(|txn| txn.all::<glasshouse::domain::category::Category>())
+        .unwrap();
     assert!(categories.iter().all(|c| c.name != "Sneaky"));
     let clients = w.agency.store().read(|txn| txn.all::<Client>()).unwrap();
     assert_eq!(clients.len(), 1);
@@ -491,7 +525,14 @@ async fn the_timesheet_adds_up_a_week_across_the_dst_change() {
     );
     // Logged while the agency still counted in UTC; the zone change below
     // rebuilds the roll-ups around them.
-    let early = entry_fields(&project, &design, "2026-03-23", "09:00", "10:30", "Kick-off workshop notes");
+    let early = entry_fields(
+        &project,
+        &design,
+        "2026-03-23",
+        "09:00",
+        "10:30",
+        "Kick-off workshop notes",
+    );
     post!(app, ana, "/entries", &early).expect(303);
 
     let settings = [
@@ -508,16 +549,41 @@ async fn the_timesheet_adds_up_a_week_across_the_dst_change() {
 
     // Berlin skips 02:00-03:00 on Sunday 2026-03-29: 01:00-04:00 is two hours.
     for fields in [
-        entry_fields(&project, &design, "2026-03-29", "01:00", "04:00", "Launch night deploy"),
-        entry_fields(&project, &training, "2026-03-29", "23:00", "23:45", "Release retrospective"),
-        entry_fields(&project, &design, "2026-03-30", "00:15", "01:00", "Next week already"),
+        entry_fields(
+            &project,
+            &design,
+            "2026-03-29",
+            "01:00",
+            "04:00",
+            "Launch night deploy",
+        ),
+        entry_fields(
+            &project,
+            &training,
+            "2026-03-29",
+            "23:00",
+            "23:45",
+            "Release retrospective",
+        ),
+        entry_fields(
+            &project,
+            &design,
+            "2026-03-30",
+            "00:15",
+            "01:00",
+            "Next week already",
+        ),
     ] {
         post!(app, ana, "/entries", &fields).expect(303);
     }
 
     let sheet = get!(app, ana, "/timesheet?week=2026-03-26").expect(200);
     assert!(sheet.body.contains("Week of 2026-03-23"));
-    assert!(sheet.body.contains("<td data-week-total><strong>4:15</strong></td>"));
+    assert!(
+        sheet
+            .body
+            .contains("<td data-week-total><strong>4:15</strong></td>")
+    );
     assert!(sheet.body.contains("data-day=\"0\">1:30</td>"));
     assert!(sheet.body.contains("data-day=\"6\">2:45</td>"));
     assert!(sheet.body.contains("data-day=\"3\">0:00</td>"));
@@ -535,11 +601,23 @@ async fn the_timesheet_adds_up_a_week_across_the_dst_change() {
     assert_eq!(week, Day::from_date(date(2026, 3, 23)));
 
     let next = get!(app, ana, "/timesheet?week=2026-03-30").expect(200);
-    assert!(next.body.contains("<td data-week-total><strong>0:45</strong></td>"));
+    assert!(
+        next.body
+            .contains("<td data-week-total><strong>0:45</strong></td>")
+    );
 
     let manager = w.agency.browser(&w.manager).await;
-    let theirs = get!(app, manager, format!("/timesheet?week=2026-03-23&user={}", w.ana.id)).expect(200);
-    assert!(theirs.body.contains("<td data-week-total><strong>4:15</strong></td>"));
+    let theirs = get!(
+        app,
+        manager,
+        format!("/timesheet?week=2026-03-23&user={}", w.ana.id)
+    )
+    .expect(200);
+    assert!(
+        theirs
+            .body
+            .contains("<td data-week-total><strong>4:15</strong></td>")
+    );
     assert!(w.agency.rollup_differences().is_empty());
 }
 
@@ -592,7 +670,10 @@ async fn managers_plan_projects_and_milestones_through_the_forms() {
 
     let design = w.design.to_string();
     let id_text = id.to_string();
-    for (date, description) in [("2026-11-30", "Product page layout"), ("2026-12-01", "Checkout flow review")] {
+    for (date, description) in [
+        ("2026-11-30", "Product page layout"),
+        ("2026-12-01", "Checkout flow review"),
+    ] {
         let f = entry_fields(&id_text, &design, date, "08:00", "16:00", description);
         post!(app, ana, "/entries", &f).expect(303);
     }
@@ -603,7 +684,10 @@ async fn managers_plan_projects_and_milestones_through_the_forms() {
     assert!(detail.body.contains("16.0 of 20.0 h (80 %)"));
     assert!(detail.body.contains("<svg"));
     assert!(detail.body.contains("2500.50 EUR"));
-    assert!(!detail.body.contains("Add a milestone"), "members do not plan milestones");
+    assert!(
+        !detail.body.contains("Add a milestone"),
+        "members do not plan milestones"
+    );
 
     let milestone = [
         ("title", "Design sign-off"),
@@ -612,7 +696,11 @@ async fn managers_plan_projects_and_milestones_through_the_forms() {
         ("client_visible", "on"),
     ];
     post!(app, ana, format!("/projects/{id}/milestones"), &milestone).expect(404);
-    let bad_due = [("title", "Launch"), ("due", "next friday"), ("status", "planned")];
+    let bad_due = [
+        ("title", "Launch"),
+        ("due", "next friday"),
+        ("status", "planned"),
+    ];
     let page = post!(app, mia, format!("/projects/{id}/milestones"), &bad_due).expect(422);
     assert!(page.body.contains("id=\"due-error\""));
     post!(app, mia, format!("/projects/{id}/milestones"), &milestone).expect(303);
@@ -620,12 +708,28 @@ async fn managers_plan_projects_and_milestones_through_the_forms() {
     assert_eq!(milestones.len(), 1);
     assert!(milestones[0].client_visible);
     let mid = milestones[0].id;
-    let done = [("title", "Design sign-off"), ("due", "2026-12-15"), ("status", "done")];
+    let done = [
+        ("title", "Design sign-off"),
+        ("due", "2026-12-15"),
+        ("status", "done"),
+    ];
     post!(app, mia, format!("/projects/{id}/milestones/{mid}"), &done).expect(303);
     let m: Milestone = w.agency.get(mid.0).unwrap();
     assert!(m.done_at.is_some() && !m.client_visible);
-    post!(app, mia, format!("/projects/{}/milestones/{mid}/delete", w.alpha.id), &[]).expect(404);
-    post!(app, mia, format!("/projects/{id}/milestones/{mid}/delete"), &[]).expect(303);
+    post!(
+        app,
+        mia,
+        format!("/projects/{}/milestones/{mid}/delete", w.alpha.id),
+        &[]
+    )
+    .expect(404);
+    post!(
+        app,
+        mia,
+        format!("/projects/{id}/milestones/{mid}/delete"),
+        &[]
+    )
+    .expect(303);
     assert!(w.agency.get::<Milestone>(mid.0).is_none());
 
     fields.retain(|(k, v)| !(*k == "members" && *v == ben_id));
@@ -647,22 +751,54 @@ async fn disabling_ends_sessions_and_the_last_owner_stays() {
     let ben = w.agency.browser(&w.ben).await;
     get!(app, ben, "/").expect(200);
 
-    post!(app, admin, format!("/users/{}/disable", w.ben.id), &[("disabled", "true")]).expect(303);
+    post!(
+        app,
+        admin,
+        format!("/users/{}/disable", w.ben.id),
+        &[("disabled", "true")]
+    )
+    .expect(303);
     let signed_out = get!(app, ben, "/");
     assert_eq!(signed_out.status.as_u16(), 303);
     assert!(w.agency.get::<User>(w.ben.id.0).unwrap().disabled);
 
-    let refused = post!(app, owner, format!("/users/{}/disable", w.owner.id), &[("disabled", "true")]).expect(422);
+    let refused = post!(
+        app,
+        owner,
+        format!("/users/{}/disable", w.owner.id),
+        &[("disabled", "true")]
+    )
+    .expect(422);
     assert!(refused.body.contains("your own account"));
-    let refused = post!(app, admin, format!("/users/{}/disable", w.owner.id), &[("disabled", "true")]).expect(422);
+    let refused = post!(
+        app,
+        admin,
+        format!("/users/{}/disable", w.owner.id),
+        &[("disabled", "true")]
+    )
+    .expect(422);
     assert!(refused.body.contains("owner"));
-    let demote = [("name", "Olga"), ("role", "admin"), ("cost_rate", ""), ("default_rate", "")];
+    let demote = [
+        ("name", "Olga"),
+        ("role", "admin"),
+        ("cost_rate", ""),
+        ("default_rate", ""),
+    ];
     let refused = post!(app, owner, format!("/users/{}", w.owner.id), &demote).expect(422);
     assert!(refused.body.contains("last active owner"));
     assert!(!w.agency.get::<User>(w.owner.id.0).unwrap().disabled);
-    assert_eq!(w.agency.get::<User>(w.owner.id.0).unwrap().role, Role::Owner);
+    assert_eq!(
+        w.agency.get::<User>(w.owner.id.0).unwrap().role,
+        Role::Owner
+    );
 
-    post!(app, admin, format!("/users/{}/disable", w.ben.id), &[("disabled", "false")]).expect(303);
+    post!(
+        app,
+        admin,
+        format!("/users/{}/disable", w.ben.id),
+        &[("disabled", "false")]
+    )
+    .expect(303);
     assert!(!w.agency.get::<User>(w.ben.id.0).unwrap().disabled);
 
     let add = [
@@ -688,12 +824,25 @@ async fn disabling_ends_sessions_and_the_last_owner_stays() {
         ("password", "a long enough password"),
     ];
     post!(app, admin, "/users", &add).expect(303);
-    let cleo = w.agency.store().read(|txn| txn.user_by_email("cleo@example.com")).unwrap().unwrap();
+    let cleo = w
+        .agency
+        .store()
+        .read(|txn| txn.user_by_email("cleo@example.com"))
+        .unwrap()
+        .unwrap();
     assert_eq!(cleo.role, Role::Manager);
-    let rates = [("name", "Cleo B."), ("role", "manager"), ("cost_rate", "40"), ("default_rate", "90.5")];
+    let rates = [
+        ("name", "Cleo B."),
+        ("role", "manager"),
+        ("cost_rate", "40"),
+        ("default_rate", "90.5"),
+    ];
     post!(app, admin, format!("/users/{}", cleo.id), &rates).expect(303);
     let cleo: User = w.agency.get(cleo.id.0).unwrap();
-    assert_eq!((cleo.cost_rate, cleo.default_rate), (Some(4000), Some(9050)));
+    assert_eq!(
+        (cleo.cost_rate, cleo.default_rate),
+        (Some(4000), Some(9050))
+    );
 }
 
 #[actix_web::test]
@@ -704,8 +853,20 @@ async fn admins_keep_categories_and_settings_and_managers_clients() {
     let mia = w.agency.browser(&w.manager).await;
 
     post!(app, admin, "/categories", &[("name", "design")]).expect(422);
-    post!(app, admin, "/categories", &[("name", "Research"), ("internal", "on")]).expect(303);
-    post!(app, admin, format!("/categories/{}/archive", w.design), &[("archived", "true")]).expect(303);
+    post!(
+        app,
+        admin,
+        "/categories",
+        &[("name", "Research"), ("internal", "on")]
+    )
+    .expect(303);
+    post!(
+        app,
+        admin,
+        format!("/categories/{}/archive", w.design),
+        &[("archived", "true")]
+    )
+    .expect(303);
     let new_entry = get!(app, w.agency.browser(&w.ana).await, "/entries/new").expect(200);
     assert!(!new_entry.body.contains(">Design<"));
     assert!(new_entry.body.contains("Research (internal)"));
@@ -728,8 +889,19 @@ async fn admins_keep_categories_and_settings_and_managers_clients() {
     post!(app, mia, "/clients", &[("name", "  ")]).expect(422);
     let created = post!(app, mia, "/clients", &[("name", "Globex")]).expect(303);
     let id = created.location.unwrap();
-    let id = id.trim_start_matches("/clients/").split('?').next().unwrap().to_owned();
-    post!(app, mia, format!("/clients/{id}/archive"), &[("archived", "true")]).expect(303);
+    let id = id
+        .trim_start_matches("/clients/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    post!(
+        app,
+        mia,
+        format!("/clients/{id}/archive"),
+        &[("archived", "true")]
+    )
+    .expect(303);
     let client: Client = w.agency.get(id.parse().unwrap()).unwrap();
     assert!(client.archived && client.name == "Globex");
     let page = get!(app, mia, format!("/clients/{}", w.client.id)).expect(200);
@@ -741,7 +913,10 @@ async fn the_review_page_lists_vague_entries_for_managers() {
     let w = world().await;
     let app = test::init_service(http::app(w.agency.state.clone())).await;
     let ana = w.agency.browser(&w.ana).await;
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date().to_string();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
     let (project, design) = (w.alpha.id.to_string(), w.design.to_string());
     for description in ["stuff", "Homepage hero: three logo variants"] {
         let f = entry_fields(&project, &design, &today, "00:00", "00:30", description);
@@ -752,4 +927,47 @@ async fn the_review_page_lists_vague_entries_for_managers() {
     assert!(page.body.contains("stuff"));
     assert!(!page.body.contains("three logo variants"));
     assert_eq!(page.body.matches("class=\"tag vague\"").count(), 1);
+}
+
+#[actix_web::test]
+async fn the_entry_list_filters_and_pages_with_the_store_cursor() {
+    let w = world().await;
+    let app = test::init_service(http::app(w.agency.state.clone())).await;
+    let ana = w.agency.browser(&w.ana).await;
+    let (project, design) = (w.alpha.id.to_string(), w.design.to_string());
+    // 55 entries over 11 days of May, five a day.
+    for n in 0..55 {
+        let day = format!("2026-05-{:02}", 1 + n / 5);
+        let start = format!("{:02}:00", 8 + n % 5);
+        let end = format!("{:02}:30", 8 + n % 5);
+        let description = format!("Component library, part {n:02}");
+        let f = entry_fields(&project, &design, &day, &start, &end, &description);
+        post!(app, ana, "/entries", &f).expect(303);
+    }
+
+    let first = get!(app, ana, "/entries").expect(200);
+    assert_eq!(first.body.matches("/edit\">Edit</a>").count(), 50);
+    assert!(first.body.contains("part 54"), "newest first");
+    assert!(!first.body.contains("part 04"));
+    let marker = "href=\"/entries?before=";
+    let start = first.body.find(marker).expect("a link to older entries") + 6;
+    let end = first.body[start..].find('"').unwrap();
+    let next = first.body[start..start + end].replace("&amp;", "&");
+    let second = get!(app, ana, next).expect(200);
+    assert_eq!(second.body.matches("/edit\">Edit</a>").count(), 5);
+    assert!(second.body.contains("part 04") && second.body.contains("part 00"));
+    assert!(!second.body.contains("Older entries"));
+
+    let day = get!(app, ana, "/entries?from=2026-05-03&to=2026-05-03").expect(200);
+    assert_eq!(day.body.matches("/edit\">Edit</a>").count(), 5);
+    assert!(day.body.contains("part 10") && day.body.contains("part 14"));
+    assert!(day.body.contains("value=\"2026-05-03\""));
+    let filtered = get!(
+        app,
+        ana,
+        format!("/entries?project={}&from=2026-05-10", w.alpha.id)
+    )
+    .expect(200);
+    assert_eq!(filtered.body.matches("/edit\">Edit</a>").count(), 10);
+    get!(app, ana, "/entries?from=yesterday").expect(400);
 }

@@ -215,10 +215,12 @@ impl Agency {
 
 impl Browser {
     pub fn get(&self, path: &str) -> TestRequest {
-        TestRequest::get().uri(path).cookie(actix_web::cookie::Cookie::new(
-            self.cookie.0.clone(),
-            self.cookie.1.clone(),
-        ))
+        TestRequest::get()
+            .uri(path)
+            .cookie(actix_web::cookie::Cookie::new(
+                self.cookie.0.clone(),
+                self.cookie.1.clone(),
+            ))
     }
 
     /// A form post carrying this browser's CSRF token.

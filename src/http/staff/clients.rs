@@ -137,7 +137,13 @@ fn form_page(
 }
 
 pub async fn new_form(state: State, manager: Manager) -> HttpResponse {
-    let page = form_page(&state, &manager.0, None, ClientForm::default(), Problem::none());
+    let page = form_page(
+        &state,
+        &manager.0,
+        None,
+        ClientForm::default(),
+        Problem::none(),
+    );
     pages::render(&page)
 }
 
@@ -189,7 +195,11 @@ async fn submit(
     match invalid_or(result)? {
         Ok(id) => Ok(pages::see_other(&format!(
             "/clients/{id}?done={}",
-            if editing.is_some() { "saved" } else { "created" }
+            if editing.is_some() {
+                "saved"
+            } else {
+                "created"
+            }
         ))),
         Err(invalid) => {
             let page = form_page(&state, &staff, editing, form, Problem::of(invalid));

@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::forms::{entry_span, optional_date, parse_id};
 use super::views::{
-    Choice, EntryRow, Names, Problem, active_categories, active_users, category_choices,
-    entry_row, invalid_or, loggable_projects, project_choices, user_choices, visible_projects,
+    Choice, EntryRow, Names, Problem, active_categories, active_users, category_choices, entry_row,
+    invalid_or, loggable_projects, project_choices, user_choices, visible_projects,
 };
 use super::{Chrome, Nav};
 use crate::domain::entry::{Entry, EntryDraft, Source};
@@ -98,7 +98,9 @@ pub async fn list(
             project,
             user,
             from: from.map(|d| calendar.start_of(d)),
-            to: to.and_then(|d| d.tomorrow().ok()).map(|d| calendar.start_of(d)),
+            to: to
+                .and_then(|d| d.tomorrow().ok())
+                .map(|d| calendar.start_of(d)),
             before,
             limit: PAGE,
         };
@@ -203,8 +205,17 @@ impl EntryForm {
 
     fn same_span(&self, other: &EntryForm) -> bool {
         let t = |s: &str| s.trim().to_owned();
-        (t(&self.date), t(&self.start_time), t(&self.end_time), t(&self.duration))
-            == (t(&other.date), t(&other.start_time), t(&other.end_time), t(&other.duration))
+        (
+            t(&self.date),
+            t(&self.start_time),
+            t(&self.end_time),
+            t(&self.duration),
+        ) == (
+            t(&other.date),
+            t(&other.start_time),
+            t(&other.end_time),
+            t(&other.duration),
+        )
     }
 
     /// Names the form field a store rule refers to.
@@ -457,9 +468,9 @@ pub async fn delete(
     match invalid_or(result)? {
         Ok(_) => Ok(pages::see_other("/entries?done=deleted")),
         Err(invalid) => {
-            let (entry, calendar) = state.store.read(|txn| {
-                Ok((entries::get(txn, actor, id)?, txn.settings()?.calendar()))
-            })?;
+            let (entry, calendar) = state
+                .store
+                .read(|txn| Ok((entries::get(txn, actor, id)?, txn.settings()?.calendar())))?;
             let form = EntryForm::of_entry(&entry, &calendar);
             rejected(&state, &staff, Some(&entry), form, invalid)
         }

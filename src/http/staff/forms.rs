@@ -41,10 +41,7 @@ pub fn optional_hours(field: &'static str, raw: &str) -> Result<Option<i64>, Inv
         .parse()
         .map_err(|_| Invalid::new(field, "must be a number of hours such as 120 or 37.5"))?;
     if !hours.is_finite() || !(0.0..=1_000_000.0).contains(&hours) {
-        return Err(Invalid::new(
-            field,
-            "must be between 0 and 1,000,000 hours",
-        ));
+        return Err(Invalid::new(field, "must be between 0 and 1,000,000 hours"));
     }
     Ok(Some((hours * 3600.0).round() as i64))
 }
@@ -185,7 +182,10 @@ mod tests {
     #[test]
     fn hours_and_money_are_optional() {
         assert_eq!(optional_hours("budget_hours", " ").unwrap(), None);
-        assert_eq!(optional_hours("budget_hours", "37.5").unwrap(), Some(135_000));
+        assert_eq!(
+            optional_hours("budget_hours", "37.5").unwrap(),
+            Some(135_000)
+        );
         assert!(optional_hours("budget_hours", "-1").is_err());
         assert_eq!(
             optional_money("rate", "95.50", Currency::EUR).unwrap(),

@@ -5,11 +5,11 @@ use askama::Template;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use super::{Chrome, FlashQuery, Nav};
 use super::views::{
     Choice, EntryRow, Names, active_categories, category_choices, entry_row, loggable_projects,
     project_choices,
 };
+use super::{Chrome, FlashQuery, Nav};
 use crate::domain::entry::Entry;
 use crate::domain::time::{format_duration, format_hours};
 use crate::domain::timer::Timer;

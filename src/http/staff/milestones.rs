@@ -148,7 +148,10 @@ pub async fn add(
             records::put(txn, &m)
         })
         .await?;
-    Ok(pages::see_other(&format!("/projects/{}?done=created", project.id)))
+    Ok(pages::see_other(&format!(
+        "/projects/{}?done=created",
+        project.id
+    )))
 }
 
 fn rejected_on_project(
@@ -198,7 +201,13 @@ pub async fn edit_form(
 ) -> Result<HttpResponse, PageError> {
     let (project, milestone) = *path;
     let m = state.store.read(|txn| load(txn, project, milestone))?;
-    let page = form_page(&state, &manager.0, &m, MilestoneForm::of(&m), Problem::none())?;
+    let page = form_page(
+        &state,
+        &manager.0,
+        &m,
+        MilestoneForm::of(&m),
+        Problem::none(),
+    )?;
     Ok(pages::render(&page))
 }
 
@@ -243,5 +252,7 @@ pub async fn delete(
             records::delete::<Milestone>(txn, milestone)
         })
         .await?;
-    Ok(pages::see_other(&format!("/projects/{project}?done=deleted")))
+    Ok(pages::see_other(&format!(
+        "/projects/{project}?done=deleted"
+    )))
 }

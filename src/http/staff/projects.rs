@@ -220,7 +220,10 @@ pub fn detail_page(
                 let week = this_week
                     .checked_sub((back * 7).days())
                     .unwrap_or(this_week);
-                let (hours, billable) = weeks.get(&Day::from_date(week)).copied().unwrap_or_default();
+                let (hours, billable) = weeks
+                    .get(&Day::from_date(week))
+                    .copied()
+                    .unwrap_or_default();
                 HoursRow {
                     label: week.to_string(),
                     hours: format_hours(hours),
@@ -447,7 +450,13 @@ pub async fn edit_form(
         .store
         .read(|txn| Ok((txn.must::<Project>(*path)?, txn.settings()?.currency)))?;
     let form = ProjectForm::of(&project, currency);
-    let page = form_page(&state, &manager.0, Some(project.id.0), form, Problem::none())?;
+    let page = form_page(
+        &state,
+        &manager.0,
+        Some(project.id.0),
+        form,
+        Problem::none(),
+    )?;
     Ok(pages::render(&page))
 }
 
@@ -515,7 +524,11 @@ async fn submit(
     match invalid_or(result)? {
         Ok(id) => Ok(pages::see_other(&format!(
             "/projects/{id}?done={}",
-            if editing.is_some() { "saved" } else { "created" }
+            if editing.is_some() {
+                "saved"
+            } else {
+                "created"
+            }
         ))),
         Err(invalid) => {
             let page = form_page(&state, &staff, editing, form, Problem::of(invalid))?;

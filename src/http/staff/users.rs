@@ -54,7 +54,10 @@ fn list_page(
 ) -> Result<ListPage, crate::store::Error> {
     state.store.read(|txn| {
         let currency = txn.settings()?.currency;
-        let money = |m: Option<i64>| m.map(|m| Money::new(m, currency).to_string()).unwrap_or_default();
+        let money = |m: Option<i64>| {
+            m.map(|m| Money::new(m, currency).to_string())
+                .unwrap_or_default()
+        };
         let mut users: Vec<User> = txn.all()?;
         users.sort_by_key(|u| (u.disabled, u.name.to_lowercase()));
         Ok(ListPage {
@@ -177,7 +180,10 @@ pub async fn create(state: State, posted: Posted<UserForm>) -> Result<HttpRespon
 }
 
 fn edit_values(user: &User, currency: Currency) -> UserForm {
-    let money = |m: Option<i64>| m.map(|m| Money::new(m, currency).decimal()).unwrap_or_default();
+    let money = |m: Option<i64>| {
+        m.map(|m| Money::new(m, currency).decimal())
+            .unwrap_or_default()
+    };
     UserForm {
         email: user.email.clone(),
         name: user.name.clone(),

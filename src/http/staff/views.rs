@@ -257,9 +257,18 @@ impl Problem {
         self.on(field).is_some()
     }
 
-    /// The whole problem, for the summary at the top of the form.
-    pub fn summary(&self) -> Option<&str> {
-        self.0.as_ref().map(|i| i.message.as_str())
+    /// The whole problem, for the summary at the top of the form: the
+    /// field in words, then what is wrong with it.
+    pub fn summary(&self) -> Option<String> {
+        self.0.as_ref().map(|i| {
+            let words = i.field.trim_end_matches("_id").replace('_', " ");
+            let mut label = words.chars();
+            let label: String = label
+                .next()
+                .map(|first| first.to_uppercase().chain(label).collect())
+                .unwrap_or_default();
+            format!("{label}: {}", i.message)
+        })
     }
 }
 
@@ -296,7 +305,12 @@ mod tests {
         let p = Problem::of(Invalid::new("end_time", "must be after the start time"));
         assert!(p.has("end_time"));
         assert!(!p.has("date"));
-        assert_eq!(p.summary(), Some("must be after the start time"));
+        assert_eq!(
+            p.summary().as_deref(),
+            Some("End time: must be after the start time")
+        );
+        let p = Problem::of(Invalid::new("project_id", "no such project"));
+        assert_eq!(p.summary().as_deref(), Some("Project: no such project"));
         assert!(Problem::none().summary().is_none());
     }
 }
