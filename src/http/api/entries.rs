@@ -17,9 +17,9 @@ use crate::domain::{CategoryId, EntryId, Invalid, ProjectId, UserId};
 use crate::http::State;
 use crate::http::auth::ApiUser;
 use crate::http::error::{ApiError, Error};
+use crate::store;
 use crate::store::entries::{self, Query};
 use crate::store::records::Reads;
-use crate::store;
 use redb::ReadTransaction;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -105,8 +105,12 @@ fn bound(param: &'static str, raw: &str, calendar: &Calendar) -> Result<Timestam
     if let Ok(at) = parse_instant(param, raw) {
         return Ok(at);
     }
-    let date = parse_date(param, raw)
-        .map_err(|_| bad_query(param, "must be an RFC 3339 time or a date such as 2026-05-04"))?;
+    let date = parse_date(param, raw).map_err(|_| {
+        bad_query(
+            param,
+            "must be an RFC 3339 time or a date such as 2026-05-04",
+        )
+    })?;
     let date = if param == "to" {
         date.tomorrow()
             .map_err(|_| bad_query(param, "is out of range"))?
@@ -172,12 +176,11 @@ impl Filters {
     }
 }
 
-/// One page of entries and the cursor of the next.
-pub fn page(
-    txn: &ReadTransaction,
-    actor: Actor,
-    listing: &Listing,
-) -> Result<(Vec<Entry>, Option<(i64, u64)>), store::Error> {
+/// A page of entries and the cursor of the next, if there is one.
+pub type Found = (Vec<Entry>, Option<(i64, u64)>);
+
+/// One page of what a listing asks for.
+pub fn page(txn: &ReadTransaction, actor: Actor, listing: &Listing) -> Result<Found, store::Error> {
     if listing.empty {
         return Ok((Vec::new(), None));
     }

@@ -72,7 +72,9 @@ impl Names {
         if let Some(name) = self.categories.get(&id) {
             return Ok(name.clone());
         }
-        let name = txn.get::<Category>(id)?.map_or_else(String::new, |c| c.name);
+        let name = txn
+            .get::<Category>(id)?
+            .map_or_else(String::new, |c| c.name);
         self.categories.insert(id, name.clone());
         Ok(name)
     }
@@ -207,6 +209,9 @@ async fn export(state: State, user: ApiUser, filters: web::Query<Filters>) -> Re
     });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
-        .insert_header(("Content-Disposition", "attachment; filename=\"entries.csv\""))
+        .insert_header((
+            "Content-Disposition",
+            "attachment; filename=\"entries.csv\"",
+        ))
         .streaming(body))
 }

@@ -91,11 +91,7 @@ fn sees_project(actor: Actor, project: &Project) -> bool {
 }
 
 /// Loads a project the actor may see; anything else is `NotFound`.
-fn visible_project(
-    txn: &impl Reads,
-    actor: Actor,
-    id: ProjectId,
-) -> Result<Project, store::Error> {
+fn visible_project(txn: &impl Reads, actor: Actor, id: ProjectId) -> Result<Project, store::Error> {
     let project: Project = txn.must(id.0)?;
     if sees_project(actor, &project) {
         Ok(project)
@@ -133,13 +129,16 @@ impl Amount {
 }
 
 /// An RFC 3339 instant with an offset, such as `2026-05-04T09:00:00+02:00`.
+/// Fractions of a second are dropped: durations are whole seconds.
 fn parse_instant(field: &'static str, raw: &str) -> Result<Timestamp, Invalid> {
-    raw.trim().parse().map_err(|_| {
+    let bad = || {
         Invalid::new(
             field,
             "must be an RFC 3339 time such as 2026-05-04T09:00:00Z",
         )
-    })
+    };
+    let at: Timestamp = raw.trim().parse().map_err(|_| bad())?;
+    Timestamp::from_second(at.as_second()).map_err(|_| bad())
 }
 
 /// A calendar date, `YYYY-MM-DD`.

@@ -8,9 +8,7 @@ use jiff::civil::Date;
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Amount, Reply, decimal, manager, nullable, parse_date, sees_project, visible_project,
-};
+use super::{Amount, Reply, decimal, manager, nullable, parse_date, sees_project, visible_project};
 use crate::domain::budget::SECONDS_PER_HOUR;
 use crate::domain::client::Client;
 use crate::domain::milestone::Milestone;
@@ -70,9 +68,7 @@ impl ProjectView {
             client_id: p.client_id,
             name: p.name,
             status: p.status,
-            budget_hours: p
-                .budget_seconds
-                .map(|s| s as f64 / SECONDS_PER_HOUR as f64),
+            budget_hours: p.budget_seconds.map(|s| s as f64 / SECONDS_PER_HOUR as f64),
             budget_seconds: p.budget_seconds,
             budget_amount: p.budget_amount.map(|m| decimal(m, currency)),
             budget_amount_minor: p.budget_amount,
@@ -150,7 +146,10 @@ impl ProjectFields {
             project.budget_period = BudgetPeriod::parse(period)?;
         }
         if let Some(start) = &self.start {
-            project.start = start.as_deref().map(|s| parse_date("start", s)).transpose()?;
+            project.start = start
+                .as_deref()
+                .map(|s| parse_date("start", s))
+                .transpose()?;
         }
         if let Some(end) = &self.end {
             project.end = end.as_deref().map(|s| parse_date("end", s)).transpose()?;
@@ -209,10 +208,7 @@ fn in_use(txn: &WriteTransaction, id: ProjectId) -> Result<bool, Error> {
             return Ok(true);
         }
     }
-    Ok(txn
-        .all::<Milestone>()?
-        .iter()
-        .any(|m| m.project_id == id))
+    Ok(txn.all::<Milestone>()?.iter().any(|m| m.project_id == id))
 }
 
 async fn list(state: State, user: ApiUser) -> Reply {

@@ -122,6 +122,6 @@ async fn stop(state: State, user: ApiUser) -> Reply {
         .await?;
     match saved {
         Some(entry) => Ok(HttpResponse::Ok().json(entry)),
-        None => Err(ApiError(Error::NotFound)),
+        None => Err(ApiError(Error::Conflict("no timer is running".into()))),
     }
 }
