@@ -8,139 +8,17 @@ use std::collections::{BTreeMap, HashSet};
 
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
-use api::{Caller, Harness, request, send_raw};
+use api::{Caller, Harness, at, draft, log_many, request, send_raw, world};
 use glasshouse::domain::category::Category;
 use glasshouse::domain::client::Client;
-use glasshouse::domain::entry::{Entry, EntryDraft, Source};
-use glasshouse::domain::project::{BudgetPeriod, Project, ProjectStatus};
-use glasshouse::domain::user::{Actor, Role};
-use glasshouse::domain::{CategoryId, ClientId, ProjectId, UserId};
+use glasshouse::domain::entry::Entry;
+use glasshouse::domain::project::Project;
+use glasshouse::domain::user::User;
 use glasshouse::http;
-use glasshouse::store::entries;
 use glasshouse::store::records::{self, Reads};
 use glasshouse::store::rollups::Snapshot;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use serde_json::{Value, json};
-
-/// An agency with staff of every role, one client with two projects, and
-/// two categories.
-struct World {
-    owner: Caller,
-    manager: Caller,
-    /// A member of `alpha` only.
-    ana: Caller,
-    /// A member of `beta` only.
-    ben: Caller,
-    client: ClientId,
-    alpha: ProjectId,
-    beta: ProjectId,
-    design: CategoryId,
-    admin: CategoryId,
-}
-
-async fn world(h: &Harness) -> World {
-    let owner = h.staff(Role::Owner, "Olga Owner").await;
-    let manager = h.staff(Role::Manager, "Max Manager").await;
-    let ana = h.staff(Role::Member, "Ana Member").await;
-    let ben = h.staff(Role::Member, "Ben Member").await;
-    let (ana_id, ben_id) = (ana.id, ben.id);
-    let (client, alpha, beta, design, admin) = h
-        .store()
-        .write(move |txn| {
-            let client = Client {
-                id: ClientId(records::new_id::<Client>(txn)?),
-                name: "Acme".into(),
-                archived: false,
-                created_at: Timestamp::now(),
-            };
-            records::put(txn, &client)?;
-            let mut ids = Vec::new();
-            for (name, member) in [("Alpha site", ana_id), ("Beta app", ben_id)] {
-                let project = Project {
-                    id: ProjectId(records::new_id::<Project>(txn)?),
-                    client_id: client.id,
-                    name: name.into(),
-                    status: ProjectStatus::Active,
-                    budget_seconds: Some(40 * 3600),
-                    budget_amount: None,
-                    budget_period: BudgetPeriod::Lifetime,
-                    start: None,
-                    end: None,
-                    members: vec![member],
-                    rate: None,
-                    created_at: Timestamp::now(),
-                };
-                records::put(txn, &project)?;
-                ids.push(project.id);
-            }
-            let mut categories = Vec::new();
-            for (name, internal) in [("Design", false), ("Admin", true)] {
-                let category = Category {
-                    id: CategoryId(records::new_id::<Category>(txn)?),
-                    name: name.into(),
-                    internal,
-                    archived: false,
-                };
-                records::put(txn, &category)?;
-                categories.push(category.id);
-            }
-            Ok((client.id, ids[0], ids[1], categories[0], categories[1]))
-        })
-        .await
-        .unwrap();
-    World {
-        owner,
-        manager,
-        ana,
-        ben,
-        client,
-        alpha,
-        beta,
-        design,
-        admin,
-    }
-}
-
-fn at(raw: &str) -> Timestamp {
-    raw.parse().unwrap()
-}
-
-/// Logs entries straight into the store, as the owner, in one transaction.
-async fn log_many(h: &Harness, owner: UserId, drafts: Vec<EntryDraft>) -> Vec<Entry> {
-    let actor = Actor {
-        id: owner,
-        role: Role::Owner,
-    };
-    h.store()
-        .write(move |txn| {
-            drafts
-                .iter()
-                .map(|d| entries::create(txn, actor, d.clone(), Source::Import, Timestamp::now()))
-                .collect()
-        })
-        .await
-        .unwrap()
-}
-
-fn draft(
-    user: UserId,
-    project: ProjectId,
-    category: CategoryId,
-    start: Timestamp,
-    minutes: i64,
-) -> EntryDraft {
-    EntryDraft {
-        project_id: project,
-        category_id: category,
-        user_id: user,
-        start,
-        end: start + SignedDuration::from_mins(minutes),
-        description: "Homepage layout review".into(),
-        billable: true,
-        internal: false,
-        internal_note: String::new(),
-    }
-}
 
 fn stored_snapshot(h: &Harness) -> (Vec<Entry>, Snapshot) {
     h.store()
@@ -189,6 +67,34 @@ async fn a_bearer_token_is_required() {
 
     let (status, _) = call!(app, GET, "/projects", Some(&w.owner));
     assert_eq!(status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn a_disabled_account_loses_its_tokens_and_unknown_paths_answer_json() {
+    let h = Harness::new();
+    let w = world(&h).await;
+    let app = test::init_service(http::app(h.state.clone())).await;
+
+    let (status, body) = call!(app, GET, "/no-such-thing", Some(&w.ana));
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(error_code(&body), "not_found");
+
+    let (status, _) = call!(app, GET, "/timer", Some(&w.ana));
+    assert_eq!(status, StatusCode::OK);
+    let ana = w.ana.id;
+    h.store()
+        .write(move |txn| {
+            let mut user: User = txn.must(ana.0)?;
+            user.disabled = true;
+            records::put_user(txn, &user)
+        })
+        .await
+        .unwrap();
+    let (status, body) = call!(app, GET, "/timer", Some(&w.ana));
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(error_code(&body), "unauthorized");
+    let (status, _) = call!(app, GET, "/timer", Some(&w.ben));
+    assert_eq!(status, StatusCode::OK, "other tokens still work");
 }
 
 #[actix_web::test]

@@ -9,14 +9,18 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::test::{self, TestRequest};
 use actix_web::web::{self, Bytes};
 use glasshouse::config::Config;
-use glasshouse::domain::UserId;
-use glasshouse::domain::user::{Role, User};
+use glasshouse::domain::category::Category;
+use glasshouse::domain::client::Client;
+use glasshouse::domain::entry::{Entry, EntryDraft, Source};
+use glasshouse::domain::project::{BudgetPeriod, Project, ProjectStatus};
+use glasshouse::domain::user::{Actor, Role, User};
+use glasshouse::domain::{CategoryId, ClientId, ProjectId, UserId};
 use glasshouse::http::{AppState, State};
 use glasshouse::metrics::{Metrics, StoreMetrics};
 use glasshouse::security::{Throttle, new_token, token_hash};
 use glasshouse::store::records::{self, Reads};
-use glasshouse::store::{Store, auth};
-use jiff::Timestamp;
+use glasshouse::store::{Store, auth, entries};
+use jiff::{SignedDuration, Timestamp};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -91,6 +95,126 @@ impl Harness {
 impl Default for Harness {
     fn default() -> Self {
         Harness::new()
+    }
+}
+
+/// An agency with staff of every role, one client with two projects, and
+/// two categories.
+pub struct World {
+    pub owner: Caller,
+    pub manager: Caller,
+    /// A member of `alpha` only.
+    pub ana: Caller,
+    /// A member of `beta` only.
+    pub ben: Caller,
+    pub client: ClientId,
+    pub alpha: ProjectId,
+    pub beta: ProjectId,
+    pub design: CategoryId,
+    pub admin: CategoryId,
+}
+
+pub async fn world(h: &Harness) -> World {
+    let owner = h.staff(Role::Owner, "Olga Owner").await;
+    let manager = h.staff(Role::Manager, "Max Manager").await;
+    let ana = h.staff(Role::Member, "Ana Member").await;
+    let ben = h.staff(Role::Member, "Ben Member").await;
+    let (ana_id, ben_id) = (ana.id, ben.id);
+    let (client, alpha, beta, design, admin) = h
+        .store()
+        .write(move |txn| {
+            let client = Client {
+                id: ClientId(records::new_id::<Client>(txn)?),
+                name: "Acme".into(),
+                archived: false,
+                created_at: Timestamp::now(),
+            };
+            records::put(txn, &client)?;
+            let mut ids = Vec::new();
+            for (name, member) in [("Alpha site", ana_id), ("Beta app", ben_id)] {
+                let project = Project {
+                    id: ProjectId(records::new_id::<Project>(txn)?),
+                    client_id: client.id,
+                    name: name.into(),
+                    status: ProjectStatus::Active,
+                    budget_seconds: Some(40 * 3600),
+                    budget_amount: None,
+                    budget_period: BudgetPeriod::Lifetime,
+                    start: None,
+                    end: None,
+                    members: vec![member],
+                    rate: None,
+                    created_at: Timestamp::now(),
+                };
+                records::put(txn, &project)?;
+                ids.push(project.id);
+            }
+            let mut categories = Vec::new();
+            for (name, internal) in [("Design", false), ("Admin", true)] {
+                let category = Category {
+                    id: CategoryId(records::new_id::<Category>(txn)?),
+                    name: name.into(),
+                    internal,
+                    archived: false,
+                };
+                records::put(txn, &category)?;
+                categories.push(category.id);
+            }
+            Ok((client.id, ids[0], ids[1], categories[0], categories[1]))
+        })
+        .await
+        .unwrap();
+    World {
+        owner,
+        manager,
+        ana,
+        ben,
+        client,
+        alpha,
+        beta,
+        design,
+        admin,
+    }
+}
+
+pub fn at(raw: &str) -> Timestamp {
+    raw.parse().unwrap()
+}
+
+/// Logs entries straight into the store, as the owner, in one transaction.
+pub async fn log_many(h: &Harness, owner: UserId, drafts: Vec<EntryDraft>) -> Vec<Entry> {
+    let actor = Actor {
+        id: owner,
+        role: Role::Owner,
+    };
+    h.store()
+        .write(move |txn| {
+            drafts
+                .iter()
+                .map(|d| entries::create(txn, actor, d.clone(), Source::Import, Timestamp::now()))
+                .collect()
+        })
+        .await
+        .unwrap()
+}
+
+pub fn draft(
+    user: UserId,
+    project: ProjectId,
+    category: CategoryId,
+    start: Timestamp,
+    minutes: i64,
+) -> EntryDraft {
+    EntryDraft {
+        project_id: project,
+        category_id: category,
+        user_id: user,
+        start,
+        end: start + SignedDuration::from_mins(minutes),
+        description: "Homepage layout review".into(),
+        billable: true,
+        internal: false,
+        internal_note: String::new(),
     }
 }
 

@@ -1,6 +1,8 @@
 //! `/clients`: the agency's clients. Members see the clients of their own
 //! projects; only managers and above create, change or delete them.
 
+use std::collections::HashSet;
+
 use actix_web::{HttpResponse, web};
 use jiff::Timestamp;
 use redb::WriteTransaction;
@@ -64,15 +66,23 @@ struct ClientPatch {
     archived: Option<bool>,
 }
 
-/// Members see a client only through a project they belong to.
-fn sees_client(txn: &impl Reads, actor: Actor, client: ClientId) -> Result<bool, Error> {
+/// The clients the actor may see: all for managers, else those of the
+/// projects they belong to.
+fn visible_clients(txn: &impl Reads, actor: Actor) -> Result<Vec<Client>, Error> {
+    let clients: Vec<Client> = txn.all()?;
     if actor.role.sees_all_time() {
-        return Ok(true);
+        return Ok(clients);
     }
-    let projects: Vec<Project> = txn.all()?;
-    Ok(projects
-        .iter()
-        .any(|p| p.client_id == client && sees_project(actor, p)))
+    let theirs: HashSet<ClientId> = txn
+        .all::<Project>()?
+        .into_iter()
+        .filter(|p| sees_project(actor, p))
+        .map(|p| p.client_id)
+        .collect();
+    Ok(clients
+        .into_iter()
+        .filter(|c| theirs.contains(&c.id))
+        .collect())
 }
 
 /// Refuses a name another client already has (case-insensitively).
@@ -89,26 +99,19 @@ fn check_unique(txn: &WriteTransaction, name: &str, except: Option<ClientId>) ->
 
 async fn list(state: State, user: ApiUser) -> Reply {
     let actor = user.actor();
-    let clients = state.store.read(|txn| {
-        let mut visible = Vec::new();
-        for client in txn.all::<Client>()? {
-            if sees_client(txn, actor, client.id)? {
-                visible.push(ClientView::from(client));
-            }
-        }
-        Ok(visible)
-    })?;
-    Ok(HttpResponse::Ok().json(clients))
+    let clients = state.store.read(|txn| visible_clients(txn, actor))?;
+    let views: Vec<ClientView> = clients.into_iter().map(Into::into).collect();
+    Ok(HttpResponse::Ok().json(views))
 }
 
 async fn show(state: State, user: ApiUser, id: web::Path<u64>) -> Reply {
     let actor = user.actor();
+    let id = ClientId(*id);
     let client = state.store.read(|txn| {
-        let client: Client = txn.must(*id)?;
-        if !sees_client(txn, actor, client.id)? {
-            return Err(Error::NotFound);
-        }
-        Ok(client)
+        visible_clients(txn, actor)?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or(Error::NotFound)
     })?;
     Ok(HttpResponse::Ok().json(ClientView::from(client)))
 }
