@@ -711,6 +711,11 @@ async fn errors_have_their_status_and_shape() {
         assert_eq!(error_code(&body), "bad_request");
     }
 
+    let (status, body) = call!(app, PUT, "/clients", m, json!({"name": "Globex"}));
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(error_code(&body), "method_not_allowed");
+    assert_eq!(h.count::<Client>(), 1);
+
     let (status, body) = call!(app, GET, "/clients/999", m);
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(error_code(&body), "not_found");

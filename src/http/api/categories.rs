@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::{Reply, admin};
+use super::{Reply, admin, resource};
 use crate::domain::category::Category;
 use crate::domain::timer::Timer;
 use crate::domain::{CategoryId, clean_name};
@@ -16,12 +16,12 @@ use crate::store::{Error, decode, tables};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/categories")
+        resource("/categories")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
-        web::resource("/categories/{id}")
+        resource("/categories/{id}")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(remove)),

@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use redb::WriteTransaction;
 use serde::{Deserialize, Serialize};
 
-use super::{Reply, manager, sees_project};
+use super::{Reply, manager, resource, sees_project};
 use crate::domain::client::Client;
 use crate::domain::project::Project;
 use crate::domain::user::Actor;
@@ -20,12 +20,12 @@ use crate::store::{self, Error};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/clients")
+        resource("/clients")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
-        web::resource("/clients/{id}")
+        resource("/clients/{id}")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(remove)),

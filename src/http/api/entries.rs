@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{Reply, parse_date, parse_instant, visible_project};
+use super::{Reply, parse_date, parse_instant, resource, visible_project};
 use crate::domain::entry::{Entry, EntryDraft, Source};
 use crate::domain::hygiene::HygieneRules;
 use crate::domain::time::Calendar;
@@ -24,12 +24,12 @@ use redb::ReadTransaction;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/entries")
+        resource("/entries")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
-        web::resource("/entries/{id}")
+        resource("/entries/{id}")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(remove)),

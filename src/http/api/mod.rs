@@ -65,6 +65,21 @@ async fn openapi() -> HttpResponse {
 
 type Reply = Result<HttpResponse, ApiError>;
 
+/// A resource whose unsupported methods answer in the API's error shape
+/// rather than with actix's empty 405.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed().json(serde_json::json!({
+        "error": {
+            "code": "method_not_allowed",
+            "message": "this method is not supported here; see /api/v1/openapi.json",
+        }
+    }))
+}
+
 /// The caller, if they manage projects and clients; anyone else gets 404.
 fn manager(user: &ApiUser) -> Result<Actor, ApiError> {
     let actor = user.actor();

@@ -8,7 +8,9 @@ use jiff::civil::Date;
 use redb::{ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
-use super::{Amount, Reply, decimal, manager, nullable, parse_date, sees_project, visible_project};
+use super::{
+    Amount, Reply, decimal, manager, nullable, parse_date, resource, sees_project, visible_project,
+};
 use crate::domain::budget::SECONDS_PER_HOUR;
 use crate::domain::client::Client;
 use crate::domain::milestone::Milestone;
@@ -24,12 +26,12 @@ use crate::store::{Error, decode, tables};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/projects")
+        resource("/projects")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
-        web::resource("/projects/{id}")
+        resource("/projects/{id}")
             .route(web::get().to(show))
             .route(web::patch().to(update))
             .route(web::delete().to(remove)),

@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, web};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::Reply;
 use super::entries::EntryView;
+use super::{Reply, resource};
 use crate::domain::timer::Timer;
 use crate::domain::{CategoryId, Invalid, ProjectId};
 use crate::http::State;
@@ -17,7 +17,7 @@ use crate::store::records::Reads;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/timer")
+        resource("/timer")
             .route(web::get().to(show))
             .route(web::post().to(start))
             .route(web::delete().to(stop)),
