@@ -1157,3 +1157,59 @@ async fn every_documented_route_answers() {
         assert!(!status.is_server_error(), "{method} {uri}: {status}");
     }
 }
+
+#[actix_web::test]
+async fn dates_in_filters_and_exports_follow_the_agency_zone() {
+    let h = Harness::new();
+    let w = world(&h).await;
+    h.store()
+        .write(|txn| {
+            let mut settings = txn.settings()?;
+            settings.time_zone = "Europe/Berlin".into();
+            records::put_settings(txn, &settings)
+        })
+        .await
+        .unwrap();
+    let app = test::init_service(http::app(h.state.clone())).await;
+    let logged = log_many(
+        &h,
+        w.owner.id,
+        vec![
+            // 23:30 on 2 March in Berlin.
+            draft(w.ana.id, w.alpha, w.design, at("2026-03-02T22:30:00Z"), 20),
+            // 00:30 on 3 March in Berlin.
+            draft(w.ana.id, w.alpha, w.design, at("2026-03-02T23:30:00Z"), 20),
+        ],
+    )
+    .await;
+
+    let (status, page) = call!(
+        app,
+        GET,
+        "/entries?from=2026-03-03&to=2026-03-03",
+        Some(&w.ana)
+    );
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<u64> = page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ids, [logged[1].id.0]);
+    let (_, page) = call!(app, GET, "/entries?to=2026-03-02", Some(&w.ana));
+    assert_eq!(page["entries"][0]["id"], logged[0].id.0);
+    assert_eq!(page["entries"].as_array().unwrap().len(), 1);
+
+    let (status, body) = send_raw(
+        &app,
+        request(Method::GET, "/entries.csv", Some(&w.ana), None).to_request(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(&body[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(&rows[0][1], "2026-03-03");
+    assert_eq!(&rows[0][2], "2026-03-03T00:30:00+01:00");
+    assert_eq!(&rows[1][1], "2026-03-02");
+}

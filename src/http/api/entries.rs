@@ -99,9 +99,21 @@ fn bad_query(param: &str, message: &str) -> ApiError {
     ApiError(Error::BadRequest(format!("{param}: {message}")))
 }
 
+/// Which end of a day a date-only bound stands for.
+#[derive(Clone, Copy)]
+enum DayEdge {
+    Start,
+    /// The end of the day, so `to=2026-05-04` includes that whole day.
+    End,
+}
+
 /// Parses a bound given as RFC 3339 or as a date in the agency's zone.
-/// `to` as a date includes that whole day.
-fn bound(param: &'static str, raw: &str, calendar: &Calendar) -> Result<Timestamp, ApiError> {
+fn bound(
+    param: &'static str,
+    raw: &str,
+    edge: DayEdge,
+    calendar: &Calendar,
+) -> Result<Timestamp, ApiError> {
     if let Ok(at) = parse_instant(param, raw) {
         return Ok(at);
     }
@@ -111,11 +123,11 @@ fn bound(param: &'static str, raw: &str, calendar: &Calendar) -> Result<Timestam
             "must be an RFC 3339 time or a date such as 2026-05-04",
         )
     })?;
-    let date = if param == "to" {
-        date.tomorrow()
-            .map_err(|_| bad_query(param, "is out of range"))?
-    } else {
-        date
+    let date = match edge {
+        DayEdge::Start => date,
+        DayEdge::End => date
+            .tomorrow()
+            .map_err(|_| bad_query(param, "is out of range"))?,
     };
     Ok(calendar.start_of(date))
 }
@@ -161,12 +173,12 @@ impl Filters {
             from: self
                 .from
                 .as_deref()
-                .map(|r| bound("from", r, &calendar))
+                .map(|r| bound("from", r, DayEdge::Start, &calendar))
                 .transpose()?,
             to: self
                 .to
                 .as_deref()
-                .map(|r| bound("to", r, &calendar))
+                .map(|r| bound("to", r, DayEdge::End, &calendar))
                 .transpose()?,
             before,
             limit,
