@@ -6,6 +6,7 @@ mod api;
 
 use std::collections::{BTreeMap, HashSet};
 
+use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use api::{Caller, Harness, at, draft, log_many, request, send_raw, world};
@@ -1009,12 +1010,22 @@ async fn the_csv_export_streams_every_matching_entry() {
     let logged = log_many(&h, w.owner.id, drafts).await;
     let quoted = logged[17].id;
 
-    let (status, body) = send_raw(
+    let response = test::call_service(
         &app,
         request(Method::GET, "/entries.csv", Some(&w.manager), None).to_request(),
     )
     .await;
-    assert_eq!(status, StatusCode::OK);
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers().get("Content-Type").unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert_eq!(
+        response.response().body().size(),
+        BodySize::Stream,
+        "the export is streamed, not built whole"
+    );
+    let body = test::read_body(response).await;
     let text = std::str::from_utf8(&body).unwrap();
     assert!(
         text.contains("\"Design, \"\"final\"\" review\""),
@@ -1151,7 +1162,11 @@ async fn every_documented_route_answers() {
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = (method == Method::POST || method == Method::PATCH).then(|| json!({}));
         let req = request(method.clone(), &uri, Some(&w.owner), body.as_ref());
-        let (status, _) = send_raw(&app, req.to_request()).await;
+        let (status, body) = send_raw(&app, req.to_request()).await;
+        let text = String::from_utf8_lossy(&body);
+        for secret in ["password_hash", "cost_rate", w.owner.token.as_str()] {
+            assert!(!text.contains(secret), "{method} {uri} shows {secret}");
+        }
         assert_ne!(status, StatusCode::NOT_FOUND, "{method} {uri}");
         assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
         assert!(!status.is_server_error(), "{method} {uri}: {status}");
