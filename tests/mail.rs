@@ -59,9 +59,20 @@ async fn delivers_both_parts_and_the_headers_over_smtp() {
     let html = part(&parsed, "text/html").expect("a text/html part");
     assert!(text.contains("12.5 h on Website relaunch"));
     assert!(html.contains("<a href=\"https://hours.agency.example/p/website\">"));
-    assert_eq!(header(&parsed, "Subject").unwrap(), "Your week at Fern & Oak");
-    assert!(header(&parsed, "From").unwrap().contains("studio@agency.example"));
-    assert!(header(&parsed, "To").unwrap().contains("ada@client.example"));
+    assert_eq!(
+        header(&parsed, "Subject").unwrap(),
+        "Your week at Fern & Oak"
+    );
+    assert!(
+        header(&parsed, "From")
+            .unwrap()
+            .contains("studio@agency.example")
+    );
+    assert!(
+        header(&parsed, "To")
+            .unwrap()
+            .contains("ada@client.example")
+    );
     assert!(header(&parsed, "Date").is_some());
     assert_eq!(
         header(&parsed, "Message-ID").unwrap(),
@@ -153,7 +164,10 @@ async fn a_restart_before_delivery_sends_once_with_the_same_message_id() {
     drop(store);
 
     let store = open(dir.path());
-    assert_eq!(expected_message_id(&store, id, "hours.agency.example"), before);
+    assert_eq!(
+        expected_message_id(&store, id, "hours.agency.example"),
+        before
+    );
     let worker = Worker::new(store.clone(), &config).unwrap();
     assert_eq!(worker.deliver_due(now).await.unwrap().sent, 1);
     let received = server.received();
@@ -224,7 +238,12 @@ async fn a_write_that_fails_queues_nothing() {
             other => panic!("expected a field error on {field}, got {other:?}"),
         }
     }
-    assert!(store.read(|txn| txn.outbox_list(None, None, 10)).unwrap().is_empty());
+    assert!(
+        store
+            .read(|txn| txn.outbox_list(None, None, 10))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[actix_web::test]
@@ -301,13 +320,22 @@ async fn attempts_back_off_until_the_message_is_dead_after_two_days() {
         "gave up late: {elapsed:?}"
     );
     let most_waits = (GIVE_UP_AFTER.as_secs_f64() / (LONGEST_WAIT.as_secs_f64() * 0.8)) as u32;
-    assert!(dead.attempts > 40 && dead.attempts <= most_waits + 10, "{}", dead.attempts);
+    assert!(
+        dead.attempts > 40 && dead.attempts <= most_waits + 10,
+        "{}",
+        dead.attempts
+    );
     assert!(dead.last_error.unwrap().contains("connection refused"));
     let listed = store
         .read(|txn| txn.outbox_list(Some(Status::Dead), None, 10))
         .unwrap();
     assert_eq!(listed.iter().map(|m| m.id).collect::<Vec<_>>(), vec![id]);
-    assert!(store.read(|txn| txn.outbox_due(Timestamp::MAX, 10)).unwrap().is_empty());
+    assert!(
+        store
+            .read(|txn| txn.outbox_due(Timestamp::MAX, 10))
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[actix_web::test]

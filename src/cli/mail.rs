@@ -84,13 +84,22 @@ fn test(config: &Config, to: &str) -> anyhow::Result<()> {
     let agency = agency_name(config).unwrap_or_else(|| "Glasshouse".to_owned());
     let transport = Transport::from_config(config)?;
     let message = messages::test(&agency, to, &transport.describe());
-    message.validate().map_err(|e| anyhow!("--to: {}", e.message))?;
+    message
+        .validate()
+        .map_err(|e| anyhow!("--to: {}", e.message))?;
     let composer = Composer::new(&config.mail.from, &config.public_url, rand::random())?;
     let composed = composer
-        .compose(&message, composer.one_off_id(rand::random()), Timestamp::now())
+        .compose(
+            &message,
+            composer.one_off_id(rand::random()),
+            Timestamp::now(),
+        )
         .map_err(|e| anyhow!(e))?;
     let stem = format!("{}Z-test", Timestamp::now().strftime("%Y%m%dT%H%M%S"));
-    match transport.send(&composed, &stem).map_err(|e| anyhow!(e.message))? {
+    match transport
+        .send(&composed, &stem)
+        .map_err(|e| anyhow!(e.message))?
+    {
         Delivered::Smtp { server } => println!("{server} accepted a test message for {to}"),
         Delivered::File(path) => println!("wrote a test message for {to} to {}", path.display()),
     }
@@ -103,7 +112,7 @@ fn agency_name(config: &Config) -> Option<String> {
     }
     let store = Store::open(&config.data_dir, Default::default()).ok()?;
     let settings = store
-        .read(|txn| crate::store::records::Reads::settings(txn))
+        .read(crate::store::records::Reads::settings)
         .context("reading the agency settings")
         .ok()?;
     Some(settings.name)

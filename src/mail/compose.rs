@@ -13,8 +13,7 @@ use lettre::message::{Mailbox, MultiPart};
 use super::{Outgoing, SetupError};
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
-const LIST_UNSUBSCRIBE_POST: HeaderName =
-    HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
 
 /// Builds messages for one database and one configuration.
 #[derive(Debug, Clone)]
@@ -86,7 +85,9 @@ impl Composer {
 pub fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let authority = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     if authority.starts_with('[') {
         return authority
             .find(']')
@@ -124,11 +125,18 @@ mod tests {
     fn the_same_message_composes_the_same_identity() {
         let composer = Composer::new("Agency <hi@agency.example>", "https://h.example", 0xabc)
             .expect("valid sender");
-        assert_eq!(composer.message_id(7), "<outbox-7.0000000000000abc@h.example>");
+        assert_eq!(
+            composer.message_id(7),
+            "<outbox-7.0000000000000abc@h.example>"
+        );
         let message = outgoing(Kind::PortalSignIn, None);
         let at = Timestamp::from_second(1_700_000_000).unwrap();
-        let first = composer.compose(&message, composer.message_id(7), at).unwrap();
-        let second = composer.compose(&message, composer.message_id(7), at).unwrap();
+        let first = composer
+            .compose(&message, composer.message_id(7), at)
+            .unwrap();
+        let second = composer
+            .compose(&message, composer.message_id(7), at)
+            .unwrap();
         let header = |m: &Message, name: &str| m.headers().get_raw(name).map(str::to_owned);
         assert_eq!(header(&first, "Message-ID"), header(&second, "Message-ID"));
         assert_eq!(header(&first, "Date"), header(&second, "Date"));
@@ -143,7 +151,10 @@ mod tests {
             .compose(&message, composer.message_id(1), Timestamp::UNIX_EPOCH)
             .unwrap();
         let raw = String::from_utf8(built.formatted()).unwrap();
-        assert!(raw.contains("List-Unsubscribe: <https://h.example/u/abc>"), "{raw}");
+        assert!(
+            raw.contains("List-Unsubscribe: <https://h.example/u/abc>"),
+            "{raw}"
+        );
         assert!(raw.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         assert!(raw.contains("multipart/alternative"));
     }

@@ -162,5 +162,9 @@ impl Worker {
 
 /// `20261203T114008Z-42`: sorts by queueing time, unique by id.
 pub fn file_stem(queued: &Queued) -> String {
-    format!("{}Z-{}", queued.queued_at.strftime("%Y%m%dT%H%M%S"), queued.id)
+    format!(
+        "{}Z-{}",
+        queued.queued_at.strftime("%Y%m%dT%H%M%S"),
+        queued.id
+    )
 }

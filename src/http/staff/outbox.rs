@@ -69,7 +69,11 @@ pub async fn list(
     })?;
     let filter = status.map_or("all", Status::as_str);
     let next_page = (messages.len() == PAGE)
-        .then(|| messages.last().map(|m| format!("?status={filter}&before={}", m.id)))
+        .then(|| {
+            messages
+                .last()
+                .map(|m| format!("?status={filter}&before={}", m.id))
+        })
         .flatten();
     let rows = messages
         .iter()
