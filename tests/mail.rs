@@ -37,7 +37,7 @@ async fn delivers_both_parts_and_the_headers_over_smtp() {
     let invitation = messages::portal_invitation("Fern & Oak", "bo@client.example", "Bo", link);
     let invitation_id = queue(&store, invitation, now).await;
 
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
     let pass = worker.deliver_due(now).await.unwrap();
     assert_eq!(pass.sent, 2);
     assert_eq!(pass.retrying + pass.dead, 0);
@@ -111,7 +111,7 @@ async fn a_server_that_comes_up_late_gets_the_message_once() {
     let store = open(dir.path());
     let t0 = Timestamp::now();
     let id = queue(&store, digest("ada@client.example"), t0).await;
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
 
     let pass = worker.deliver_due(t0).await.unwrap();
     assert_eq!(pass.retrying, 1);
@@ -168,7 +168,7 @@ async fn a_restart_before_delivery_sends_once_with_the_same_message_id() {
         expected_message_id(&store, id, "hours.agency.example"),
         before
     );
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
     assert_eq!(worker.deliver_due(now).await.unwrap().sent, 1);
     let received = server.received();
     assert_eq!(received.len(), 1);
@@ -193,7 +193,7 @@ async fn a_restart_before_delivery_sends_once_with_the_same_message_id() {
     drop(worker);
     drop(store);
     let store = open(dir.path());
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
     assert_eq!(worker.deliver_due(now).await.unwrap().sent, 1);
     let received = server.received();
     assert_eq!(received.len(), 2);
@@ -260,7 +260,7 @@ async fn the_file_transport_writes_a_parseable_eml() {
         now,
     )
     .await;
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
     assert_eq!(worker.deliver_due(now).await.unwrap().sent, 1);
 
     let queued = get(&store, id);
@@ -289,7 +289,7 @@ async fn attempts_back_off_until_the_message_is_dead_after_two_days() {
     let store = open(dir.path());
     let t0 = Timestamp::now();
     let id = queue(&store, digest("ada@client.example"), t0).await;
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
 
     let mut now = t0;
     let mut passes = 0;
@@ -347,7 +347,7 @@ async fn a_refused_recipient_is_dead_at_once() {
     let now = Timestamp::now();
     let refused = queue(&store, digest("nobody@client.example"), now).await;
     let accepted = queue(&store, digest("ada@client.example"), now).await;
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
     let pass = worker.deliver_due(now).await.unwrap();
     assert_eq!((pass.sent, pass.dead), (1, 1));
     let dead = get(&store, refused);
@@ -362,7 +362,7 @@ async fn the_running_worker_delivers_soon_after_a_message_is_queued() {
     let server = SmtpServer::start();
     let config = smtp_config(dir.path(), server.port);
     let store = open(dir.path());
-    let worker = Worker::new(store.clone(), &config).unwrap();
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
     let running = actix_web::rt::spawn(worker.run(std::time::Duration::from_millis(50)));
     let message = messages::portal_sign_in("A", "ada@client.example", "https://p.example/s", 30);
     assert_eq!(message.kind, Kind::PortalSignIn);
@@ -377,4 +377,36 @@ async fn the_running_worker_delivers_soon_after_a_message_is_queued() {
     }
     assert_eq!(get(&store, id).status, Status::Sent);
     running.abort();
+}
+
+#[actix_web::test]
+async fn the_worker_prepares_a_database_made_before_the_outbox_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(dir.path());
+    store
+        .write(|txn| {
+            txn.delete_table(mail::OUTBOX_DUE)?;
+            txn.delete_table(mail::OUTBOX_DEAD)?;
+            txn.open_table(store::tables::META)?
+                .remove(glasshouse::mail::outbox::MESSAGE_ID_KEY)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert!(store.read(|txn| txn.message_id_key()).is_err());
+
+    let config = Config::defaults(dir.path());
+    let worker = Worker::new(store.clone(), &config).await.unwrap();
+    let key = store.read(|txn| txn.message_id_key()).unwrap();
+    let id = queue(&store, digest("ada@client.example"), Timestamp::now()).await;
+    assert_eq!(worker.deliver_due(Timestamp::now()).await.unwrap().sent, 1);
+    drop(worker);
+    let again = Worker::new(store.clone(), &config).await.unwrap();
+    drop(again);
+    assert_eq!(
+        store.read(|txn| txn.message_id_key()).unwrap(),
+        key,
+        "kept, not replaced"
+    );
+    assert_eq!(get(&store, id).status, Status::Sent);
 }

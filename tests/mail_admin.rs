@@ -162,7 +162,7 @@ async fn an_admin_sees_dead_mail_and_retries_it_from_the_outbox_page() {
     let missing = test::call_service(&app, retry(&admin, &admin.csrf, id + 100)).await;
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
 
-    let worker = Worker::new(Arc::clone(&store), &config).unwrap();
+    let worker = Worker::new(Arc::clone(&store), &config).await.unwrap();
     assert_eq!(worker.deliver_due(Timestamp::now()).await.unwrap().sent, 1);
     assert_eq!(status_of(&store, id), Status::Sent);
 

@@ -15,10 +15,12 @@ use crate::store::auth::purge_sessions;
 /// Starts every background job on the current runtime.
 pub fn start(state: State) {
     actix_web::rt::spawn(purge_expired_sessions(state.clone()));
-    match Worker::new(state.store.clone(), &state.config) {
-        Ok(worker) => {
-            actix_web::rt::spawn(worker.run(POLL));
-        }
+    actix_web::rt::spawn(deliver_mail(state));
+}
+
+async fn deliver_mail(state: State) {
+    match Worker::new(state.store.clone(), &state.config).await {
+        Ok(worker) => worker.run(POLL).await,
         Err(e) => tracing::error!(error = %e, "mail cannot be delivered; it stays queued"),
     }
 }

@@ -200,3 +200,62 @@ pub enum SetupError {
     #[error(transparent)]
     Store(#[from] store::Error),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(kind: Kind) -> Outgoing {
+        Outgoing {
+            kind,
+            to: "Ada <ada@client.example>".into(),
+            subject: "Hello".into(),
+            text: "t".into(),
+            html: "<p>h</p>".into(),
+            unsubscribe_url: None,
+        }
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        message(Kind::PortalSignIn).validate().unwrap();
+        let field = |m: Outgoing| m.validate().unwrap_err().field;
+        assert_eq!(
+            field(Outgoing {
+                to: "ada".into(),
+                ..message(Kind::Test)
+            }),
+            "to"
+        );
+        assert_eq!(
+            field(Outgoing {
+                subject: "a\r\nBcc: x@y.example".into(),
+                ..message(Kind::Test)
+            }),
+            "subject"
+        );
+        assert_eq!(field(message(Kind::BudgetAlert)), "unsubscribe_url");
+        assert_eq!(
+            field(Outgoing {
+                unsubscribe_url: Some("https://h.example/u> <x".into()),
+                ..message(Kind::WeeklyDigest)
+            }),
+            "unsubscribe_url"
+        );
+        Outgoing {
+            unsubscribe_url: Some("https://h.example/u/1".into()),
+            ..message(Kind::WeeklyDigest)
+        }
+        .validate()
+        .unwrap();
+    }
+
+    #[test]
+    fn statuses_parse_from_their_names() {
+        for status in [Status::Queued, Status::Sent, Status::Dead] {
+            assert_eq!(Status::parse(status.as_str()), Ok(status));
+        }
+        assert_eq!(Status::parse(" Dead "), Ok(Status::Dead));
+        assert_eq!(Status::parse("lost").unwrap_err().field, "status");
+    }
+}

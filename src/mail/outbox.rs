@@ -115,12 +115,16 @@ macro_rules! impl_outbox_reads {
 impl_outbox_reads!(ReadTransaction);
 impl_outbox_reads!(WriteTransaction);
 
-/// Stores the random Message-ID value unless the database has one; called
-/// when the schema is created.
-pub fn ensure_message_id_key(txn: &WriteTransaction, fresh: u64) -> Result<(), Error> {
+/// Creates the outbox tables and the random Message-ID value unless the
+/// database has them. Runs with the schema's creation, and again when the
+/// worker starts, for a database created before the outbox had them.
+pub fn prepare(txn: &WriteTransaction, fresh_key: u64) -> Result<(), Error> {
+    txn.open_table(OUTBOX)?;
+    txn.open_table(OUTBOX_DUE)?;
+    txn.open_table(OUTBOX_DEAD)?;
     let mut meta = txn.open_table(tables::META)?;
     if meta.get(MESSAGE_ID_KEY)?.is_none() {
-        meta.insert(MESSAGE_ID_KEY, fresh)?;
+        meta.insert(MESSAGE_ID_KEY, fresh_key)?;
     }
     Ok(())
 }

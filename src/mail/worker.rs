@@ -56,16 +56,20 @@ pub struct Worker {
 
 impl Worker {
     /// A worker for the configured transport.
-    pub fn new(store: Arc<Store>, config: &Config) -> Result<Worker, SetupError> {
+    pub async fn new(store: Arc<Store>, config: &Config) -> Result<Worker, SetupError> {
         let transport = Transport::from_config(config)?;
-        Worker::with_transport(store, config, transport)
+        Worker::with_transport(store, config, transport).await
     }
 
-    pub fn with_transport(
+    pub async fn with_transport(
         store: Arc<Store>,
         config: &Config,
         transport: Transport,
     ) -> Result<Worker, SetupError> {
+        let fresh_key = rand::random();
+        store
+            .write(move |txn| outbox::prepare(txn, fresh_key))
+            .await?;
         let key = store.read(|txn| txn.message_id_key())?;
         let composer = Composer::new(&config.mail.from, &config.public_url, key)?;
         Ok(Worker {
@@ -83,7 +87,8 @@ impl Worker {
             match pass {
                 Ok(pass) if pass.picked() >= BATCH => continue,
                 Ok(_) => {}
-                Err(e) => tracing::error!(error = %e, "the mail worker could not read the outbox"),
+                Err(store::Error::Closed) => return,
+                Err(e) => tracing::error!(error = %e, "the mail worker could not reach the outbox"),
             }
             tokio::time::sleep(poll).await;
         }
