@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod healthcheck;
 mod init;
+mod mail;
 mod serve;
 mod token;
 mod user;
@@ -73,6 +74,9 @@ enum Command {
     },
     /// Recompute roll-ups from entries and report any difference.
     Check,
+    /// Look at the outbox, retry dead mail, test the mail settings.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 pub fn main() -> ExitCode {
@@ -112,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(command) => token::run(load()?, command)?,
         Command::Healthcheck { url } => return healthcheck::run(load()?, url),
         Command::Check => return check::run(load()?),
+        Command::Mail(command) => mail::run(load()?, command)?,
     }
     Ok(ExitCode::SUCCESS)
 }

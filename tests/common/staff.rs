@@ -204,7 +204,7 @@ impl Agency {
     /// Differences between stored roll-ups and those recomputed from entries.
     pub fn rollup_differences(&self) -> Vec<String> {
         self.store()
-            .read(|txn| glasshouse::store::entries::check(txn))
+            .read(glasshouse::store::entries::check)
             .expect("the check runs")
     }
 

@@ -6,6 +6,7 @@ mod entries;
 mod forms;
 mod home;
 mod milestones;
+mod outbox;
 mod projects;
 mod review;
 mod session;
@@ -20,6 +21,7 @@ use super::State;
 use super::auth::Staff;
 use super::error::{Error, PageError};
 use crate::domain::user::Role;
+use crate::store::records::Reads;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(session::login_form))
@@ -41,7 +43,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(clients::routes)
         .configure(categories::routes)
         .configure(users::routes)
-        .configure(settings::routes);
+        .configure(settings::routes)
+        .route("/admin/outbox", web::get().to(outbox::list))
+        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));
 }
 
 /// For a form that only managers may post: anyone else learns nothing.
@@ -90,7 +94,7 @@ impl Chrome {
     pub fn new(state: &State, staff: &Staff, nav: Nav, flash: Option<&str>) -> Chrome {
         let agency = state
             .store
-            .read(|txn| crate::store::records::Reads::settings(txn))
+            .read(|txn| txn.settings())
             .map(|s| s.name)
             .unwrap_or_else(|_| "Glasshouse".into());
         Chrome {
@@ -130,6 +134,7 @@ pub fn flash_message(code: &str) -> Option<&'static str> {
         "restored" => "Restored.",
         "disabled" => "Disabled; their sessions are ended.",
         "enabled" => "Enabled.",
+        "retried" => "Queued for another attempt.",
         _ => return None,
     })
 }
