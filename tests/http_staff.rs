@@ -971,3 +971,59 @@ async fn the_entry_list_filters_and_pages_with_the_store_cursor() {
     assert_eq!(filtered.body.matches("/edit\">Edit</a>").count(), 10);
     get!(app, ana, "/entries?from=yesterday").expect(400);
 }
+
+#[actix_web::test]
+async fn managers_log_time_for_others_and_a_new_week_start_reshapes_the_timesheet() {
+    let w = world().await;
+    let app = test::init_service(http::app(w.agency.state.clone())).await;
+    let mia = w.agency.browser(&w.manager).await;
+    let admin = w.agency.browser(&w.admin).await;
+    let (project, design, ana_id) = (
+        w.alpha.id.to_string(),
+        w.design.to_string(),
+        w.ana.id.to_string(),
+    );
+    let mut fields = entry_fields(
+        &project,
+        &design,
+        "2026-03-22",
+        "10:00",
+        "12:00",
+        "Moodboard for the campaign",
+    );
+    fields.push(("user_id", ana_id.as_str()));
+    post!(app, mia, "/entries", &fields).expect(303);
+    let anas = entries_of(&w.agency, &w.ana);
+    assert_eq!(anas.len(), 1);
+    assert!(entries_of(&w.agency, &w.manager).is_empty());
+
+    let ana = w.agency.browser(&w.ana).await;
+    let monday_weeks = get!(app, ana, "/timesheet?week=2026-03-22").expect(200);
+    assert!(monday_weeks.body.contains("Week of 2026-03-16"));
+    assert!(monday_weeks.body.contains("data-day=\"6\">2:00</td>"));
+
+    let settings = [
+        ("name", "Studio"),
+        ("currency", "EUR"),
+        ("time_zone", "UTC"),
+        ("week_start", "sunday"),
+        ("lock_date", ""),
+        ("vague_words", "misc\nMisc\nstuff"),
+        ("min_length", "10"),
+    ];
+    post!(app, admin, "/settings", &settings).expect(303);
+    let saved = w.agency.store().read(|txn| txn.settings()).unwrap();
+    assert_eq!(saved.hygiene.vague_words, ["misc", "stuff"]);
+    assert!(w.agency.rollup_differences().is_empty());
+
+    let sunday_weeks = get!(app, ana, "/timesheet?week=2026-03-25").expect(200);
+    assert!(sunday_weeks.body.contains("Week of 2026-03-22"));
+    assert!(sunday_weeks.body.contains("data-day=\"0\">2:00</td>"));
+    let calendar = saved.calendar();
+    let tally = w
+        .agency
+        .store()
+        .read(|txn| rollups::user_week(txn, w.ana.id, calendar.week_of(date(2026, 3, 22))))
+        .unwrap();
+    assert_eq!(tally.seconds, 2 * 3600);
+}

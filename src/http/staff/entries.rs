@@ -314,11 +314,17 @@ fn form_page(
                 categories.push(txn.must(e.category_id.0)?);
             }
         }
-        let users: Vec<User> = if actor.role.sees_all_time() {
+        let mut users: Vec<User> = if actor.role.sees_all_time() {
             active_users(txn)?
         } else {
             Vec::new()
         };
+        // Never let the picker silently hand an entry to someone else.
+        if let Some(e) = editing.filter(|_| actor.role.sees_all_time())
+            && !users.iter().any(|u| u.id == e.user_id)
+        {
+            users.push(txn.must::<User>(e.user_id.0)?);
+        }
         Ok(FormPage {
             chrome: Chrome::new(state, staff, Nav::Entries, None),
             editing: editing.map(|e| e.id.0),

@@ -71,13 +71,12 @@ impl SettingsForm {
             .trim()
             .parse()
             .map_err(|_| Invalid::new("min_length", "must be a whole number such as 10"))?;
-        let mut vague_words: Vec<String> = self
-            .vague_words
-            .lines()
-            .map(|w| w.trim().to_lowercase())
-            .filter(|w| !w.is_empty())
-            .collect();
-        vague_words.dedup();
+        let mut vague_words: Vec<String> = Vec::new();
+        for word in self.vague_words.lines().map(|w| w.trim().to_lowercase()) {
+            if !word.is_empty() && !vague_words.contains(&word) {
+                vague_words.push(word);
+            }
+        }
         // Fields this form does not show keep their values.
         let mut settings = base;
         settings.name = clean_name("name", &self.name, 120)?;
