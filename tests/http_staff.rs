@@ -1027,3 +1027,51 @@ async fn managers_log_time_for_others_and_a_new_week_start_reshapes_the_timeshee
         .unwrap();
     assert_eq!(tally.seconds, 2 * 3600);
 }
+
+#[actix_web::test]
+async fn a_monthly_budget_counts_only_this_months_time() {
+    let w = world().await;
+    let app = test::init_service(http::app(w.agency.state.clone())).await;
+    let mia = w.agency.browser(&w.manager).await;
+    let (client, ana_id) = (w.client.id.to_string(), w.ana.id.to_string());
+    let fields = [
+        ("client_id", client.as_str()),
+        ("name", "Retainer"),
+        ("status", "active"),
+        ("budget_hours", "10"),
+        ("budget_period", "monthly"),
+        ("members", ana_id.as_str()),
+    ];
+    let created = post!(app, mia, "/projects", &fields).expect(303);
+    let id = created.location.unwrap();
+    let id = id
+        .trim_start_matches("/projects/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let this_month = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+        .first_of_month();
+    let last_month = this_month.yesterday().unwrap();
+    let (this_month, last_month) = (this_month.to_string(), last_month.to_string());
+    let ana = w.agency.browser(&w.ana).await;
+    let design = w.design.to_string();
+    for (day, end) in [(&last_month, "05:00"), (&this_month, "03:00")] {
+        let f = entry_fields(
+            &id,
+            &design,
+            day,
+            "00:00",
+            end,
+            "Monthly maintenance window",
+        );
+        post!(app, ana, "/entries", &f).expect(303);
+    }
+    let page = get!(app, ana, format!("/projects/{id}")).expect(200);
+    assert!(page.body.contains("3.0 of 10.0 h (30 %)"), "{}", page.body);
+    let list = get!(app, ana, "/projects").expect(200);
+    assert!(list.body.contains("value=\"3.0\""));
+}

@@ -26,9 +26,9 @@ use crate::http::auth::{Manager, Posted, Staff};
 use crate::http::error::PageError;
 use crate::http::{State, pages};
 use crate::portal::chart::burndown_svg;
+use crate::store;
 use crate::store::records::{self, Reads};
 use crate::store::rollups::{self, ProjectRollup};
-use crate::store::{self};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/projects", web::get().to(list))
@@ -49,20 +49,26 @@ pub fn visible(txn: &impl Reads, actor: Actor, id: u64) -> Result<Project, store
     }
 }
 
-/// Time counted against the budget today: all of it, or this month's.
+/// Time per day that counts against the budget today: all of it, or this
+/// month's.
+fn counted_days(project: &Project, rollup: &ProjectRollup, today: Date) -> Vec<(Date, i64)> {
+    let window = project
+        .budget_period
+        .window(today)
+        .map(|(first, last)| Day::from_date(first)..=Day::from_date(last));
+    rollup
+        .by_day
+        .iter()
+        .filter(|(day, _)| window.as_ref().is_none_or(|w| w.contains(day)))
+        .map(|(day, tally)| (day.date(), tally.seconds))
+        .collect()
+}
+
 fn used_seconds(project: &Project, rollup: &ProjectRollup, today: Date) -> i64 {
-    match project.budget_period.window(today) {
-        None => rollup.total().seconds,
-        Some((first, last)) => {
-            let (first, last) = (Day::from_date(first), Day::from_date(last));
-            rollup
-                .by_day
-                .iter()
-                .filter(|(day, _)| (first..=last).contains(day))
-                .map(|(_, t)| t.seconds)
-                .sum()
-        }
-    }
+    counted_days(project, rollup, today)
+        .iter()
+        .map(|(_, seconds)| seconds)
+        .sum()
 }
 
 pub struct ProjectRow {
@@ -185,15 +191,7 @@ pub fn detail_page(
         let rollup = rollups::project(txn, project.id)?;
 
         let window = project.budget_period.window(today);
-        let in_window = |day: Day| {
-            window.is_none_or(|(a, b)| (Day::from_date(a)..=Day::from_date(b)).contains(&day))
-        };
-        let days: Vec<(Date, i64)> = rollup
-            .by_day
-            .iter()
-            .filter(|(day, _)| in_window(*day))
-            .map(|(day, t)| (day.date(), t.seconds))
-            .collect();
+        let days = counted_days(&project, &rollup, today);
         let plan = ProjectPlan {
             budget_seconds: project.budget_seconds,
             start: window.map(|w| w.0).or(project.start),
@@ -201,7 +199,7 @@ pub fn detail_page(
         };
         let burndown = BurnDown::build(&plan, &days, today);
         let status = burndown.status();
-        let used = used_seconds(&project, &rollup, today);
+        let used: i64 = days.iter().map(|(_, seconds)| seconds).sum();
 
         let mut categories: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         let mut weeks: BTreeMap<Day, (i64, i64)> = BTreeMap::new();
