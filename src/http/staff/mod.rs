@@ -1,4 +1,11 @@
 //! The staff side: server-rendered pages that work without JavaScript.
+//!
+//! One file per noun (entries, timesheet, projects, milestones, clients,
+//! categories, users, settings, review). Each handler extracts who is
+//! asking, checks the role, calls the store and renders; `views` holds the
+//! pieces several pages share and `forms` reads what people type. A form
+//! that breaks a rule comes back with status 422, its values kept and the
+//! message beside the field; anything the asker may not see is a 404.
 
 mod categories;
 mod clients;
