@@ -28,7 +28,6 @@ use super::State;
 use super::auth::Staff;
 use super::error::{Error, PageError};
 use crate::domain::user::Role;
-use crate::store::records::Reads;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(session::login_form))
@@ -101,7 +100,7 @@ impl Chrome {
     pub fn new(state: &State, staff: &Staff, nav: Nav, flash: Option<&str>) -> Chrome {
         let agency = state
             .store
-            .read(|txn| txn.settings())
+            .read(crate::store::records::Reads::settings)
             .map(|s| s.name)
             .unwrap_or_else(|_| "Glasshouse".into());
         Chrome {
