@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod healthcheck;
 mod init;
+mod seed;
 mod serve;
 mod token;
 mod user;
@@ -73,6 +74,8 @@ enum Command {
     },
     /// Recompute roll-ups from entries and report any difference.
     Check,
+    /// Fill an empty data directory with a large generated agency, for benchmarks.
+    Seed(seed::SeedArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -112,6 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(command) => token::run(load()?, command)?,
         Command::Healthcheck { url } => return healthcheck::run(load()?, url),
         Command::Check => return check::run(load()?),
+        Command::Seed(args) => seed::run(&data, load, args)?,
     }
     Ok(ExitCode::SUCCESS)
 }
