@@ -237,6 +237,9 @@ fn plan_agency(
         }
     }
 
+    for project in &projects {
+        records::put(txn, project)?;
+    }
     let milestones = plan_milestones(txn, &mut rng, &projects)?;
     Ok(Agency {
         staff,
@@ -261,7 +264,7 @@ fn role_of(index: usize, staff: usize) -> Role {
     }
 }
 
-/// A project record with an id; written by `finish`, once its budget is known.
+/// A project with an id; `finish` writes it again once its budget is known.
 fn project(
     txn: &redb::WriteTransaction,
     client: &Client,
