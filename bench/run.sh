@@ -59,6 +59,8 @@ cleanup() {
 trap cleanup EXIT
 data=$work/data
 cp -a "$seeded" "$data"
+# Flush the copy now, or the server's first fsync pays for writing it all.
+sync "$data/glasshouse.redb"
 token=$(cat "$data/bench-token")
 project=$(cat "$data/bench-project")
 # Category 1 is the first billable category of the seeded agency.
