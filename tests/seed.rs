@@ -59,9 +59,18 @@ fn seeding_fills_an_empty_directory_consistently() {
     }
     let stored = store.read(rollups::Snapshot::stored).unwrap();
     let counted = |tallies: Vec<i64>| tallies.iter().sum::<i64>();
-    assert_eq!(counted(stored.project_day.values().map(|t| t.entries).collect()), 5000);
-    assert_eq!(counted(stored.project_week.values().map(|t| t.entries).collect()), 5000);
-    assert_eq!(counted(stored.user_week.values().map(|t| t.entries).collect()), 5000);
+    assert_eq!(
+        counted(stored.project_day.values().map(|t| t.entries).collect()),
+        5000
+    );
+    assert_eq!(
+        counted(stored.project_week.values().map(|t| t.entries).collect()),
+        5000
+    );
+    assert_eq!(
+        counted(stored.user_week.values().map(|t| t.entries).collect()),
+        5000
+    );
 
     let (users, projects, categories, all) = store
         .read(|txn| {

@@ -23,10 +23,10 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use jiff::civil::{Date, Weekday};
 use jiff::{SignedDuration, Timestamp, ToSpan};
-use redb::ReadableTableMetadata;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
+use redb::ReadableTableMetadata;
 
 use crate::config::Config;
 use crate::domain::category::Category;
@@ -67,7 +67,11 @@ pub struct SeedArgs {
     seed: u64,
 }
 
-pub fn run(data: &Path, load: impl FnOnce() -> anyhow::Result<Config>, args: SeedArgs) -> anyhow::Result<()> {
+pub fn run(
+    data: &Path,
+    load: impl FnOnce() -> anyhow::Result<Config>,
+    args: SeedArgs,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
     let config = load()?;
@@ -175,7 +179,11 @@ fn plan_agency(
             archived: false,
         };
         records::put(txn, &category)?;
-        let list = if *internal { &mut categories.1 } else { &mut categories.0 };
+        let list = if *internal {
+            &mut categories.1
+        } else {
+            &mut categories.0
+        };
         list.push(category.id);
     }
 
@@ -227,12 +235,12 @@ fn plan_agency(
             }
         }
     }
-    for p in 1..projects.len() {
-        while projects[p].members.len() < 2 {
+    for (p, project) in projects.iter_mut().enumerate().skip(1) {
+        while project.members.len() < 2 {
             let i = rng.gen_range(0..staff.len());
             if !home[i].contains(&p) {
                 home[i].push(p);
-                projects[p].members.push(staff[i].id);
+                project.members.push(staff[i].id);
             }
         }
     }
@@ -345,9 +353,12 @@ fn load_entries(
     args: &SeedArgs,
 ) -> anyhow::Result<Load> {
     let began = Instant::now();
+    // Up to yesterday: a day still in progress would hold entries in the future.
+    let yesterday = calendar.date_of(Timestamp::now()).yesterday()?;
     let days = working_days(
-        calendar.date_of(Timestamp::now()),
-        args.entries.div_ceil(agency.staff.len() as u64 * ENTRIES_PER_DAY),
+        yesterday,
+        args.entries
+            .div_ceil(agency.staff.len() as u64 * ENTRIES_PER_DAY),
     );
     let (batches, receive) = mpsc::sync_channel::<Vec<Entry>>(1);
     std::thread::scope(|scope| {
@@ -360,7 +371,9 @@ fn load_entries(
             store.write_blocking(move |txn| entries::insert_bulk(txn, &calendar, &mut batch))?;
             count += 1;
         }
-        let mut load = generator.join().expect("the entry generator does not panic");
+        let mut load = generator
+            .join()
+            .expect("the entry generator does not panic");
         load.batches = count;
         load.entry_seconds = began.elapsed().as_secs_f64();
         load.first_day = days[0];
@@ -369,10 +382,10 @@ fn load_entries(
     })
 }
 
-/// The last `count` working days (Monday to Friday) up to `today`, oldest first.
-fn working_days(today: Date, count: u64) -> Vec<Date> {
+/// The last `count` working days (Monday to Friday) up to `last`, oldest first.
+fn working_days(last: Date, count: u64) -> Vec<Date> {
     let mut days = Vec::with_capacity(count as usize);
-    let mut day = today;
+    let mut day = last;
     while (days.len() as u64) < count.max(1) {
         if !matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday) {
             days.push(day);
@@ -412,12 +425,15 @@ fn generate(
         let day_began = batch.len();
         for (rank, &person) in people.iter().enumerate() {
             let count = share + u64::from(rank < extra);
-            day_of(agency, person, count, midnight, &mut rng, &mut batch, &mut load);
+            day_of(
+                agency, person, count, midnight, &mut rng, &mut batch, &mut load,
+            );
         }
         // Within a day, people interleave: order by start so ids follow time.
         batch[day_began..].sort_by_key(|e: &Entry| (e.start, e.user_id));
         if batch.len() as u64 >= args.batch || n + 1 == days.len() {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(args.batch as usize + 4096));
+            let full =
+                std::mem::replace(&mut batch, Vec::with_capacity(args.batch as usize + 4096));
             if batches.send(full).is_err() {
                 break;
             }
@@ -449,7 +465,11 @@ fn day_of(
             if rng.gen_ratio(1, 20) {
                 (project, agency.internal[agency.internal.len() - 1], true)
             } else {
-                (project, *agency.billable.choose(rng).expect("categories"), false)
+                (
+                    project,
+                    *agency.billable.choose(rng).expect("categories"),
+                    false,
+                )
             }
         };
         let minutes = *words::DURATIONS.choose(rng).expect("durations");
@@ -571,7 +591,11 @@ fn report(
         size as f64 / 1e6,
         size as f64 / args.entries as f64
     );
-    let p = agency.projects.iter().position(|p| p.id == busiest).unwrap_or(0);
+    let p = agency
+        .projects
+        .iter()
+        .position(|p| p.id == busiest)
+        .unwrap_or(0);
     println!(
         "busiest project: {} ({}, {} entries), written to {}",
         busiest,
