@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod healthcheck;
 mod init;
+mod mail;
 mod seed;
 mod serve;
 mod token;
@@ -76,6 +77,9 @@ enum Command {
     Check,
     /// Fill an empty data directory with a large generated agency, for benchmarks.
     Seed(seed::SeedArgs),
+    /// Look at the outbox, retry dead mail, test the mail settings.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 pub fn main() -> ExitCode {
@@ -116,6 +120,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Healthcheck { url } => return healthcheck::run(load()?, url),
         Command::Check => return check::run(load()?),
         Command::Seed(args) => seed::run(&data, load, args)?,
+        Command::Mail(command) => mail::run(load()?, command)?,
     }
     Ok(ExitCode::SUCCESS)
 }
