@@ -6,6 +6,7 @@ mod demo;
 mod healthcheck;
 mod init;
 mod mail;
+mod seed;
 mod serve;
 mod token;
 mod user;
@@ -74,6 +75,8 @@ enum Command {
     },
     /// Recompute roll-ups from entries and report any difference.
     Check,
+    /// Fill an empty data directory with a large generated agency, for benchmarks.
+    Seed(seed::SeedArgs),
     /// Look at the outbox, retry dead mail, test the mail settings.
     #[command(subcommand)]
     Mail(mail::MailCommand),
@@ -116,6 +119,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(command) => token::run(load()?, command)?,
         Command::Healthcheck { url } => return healthcheck::run(load()?, url),
         Command::Check => return check::run(load()?),
+        Command::Seed(args) => seed::run(&data, load, args)?,
         Command::Mail(command) => mail::run(load()?, command)?,
     }
     Ok(ExitCode::SUCCESS)

@@ -182,9 +182,14 @@ impl Drop for Store {
 
 /// Takes the next id of a sequence (`users`, `entries`, ...).
 pub fn next_id(txn: &WriteTransaction, sequence: &str) -> Result<u64, Error> {
+    reserve_ids(txn, sequence, 1)
+}
+
+/// Takes the next `count` ids of a sequence at once; returns the first.
+pub fn reserve_ids(txn: &WriteTransaction, sequence: &str, count: u64) -> Result<u64, Error> {
     let key = format!("seq.{sequence}");
     let mut meta = txn.open_table(tables::META)?;
-    let next = meta.get(key.as_str())?.map(|v| v.value()).unwrap_or(0) + 1;
-    meta.insert(key.as_str(), next)?;
-    Ok(next)
+    let last = meta.get(key.as_str())?.map(|v| v.value()).unwrap_or(0);
+    meta.insert(key.as_str(), last + count)?;
+    Ok(last + 1)
 }

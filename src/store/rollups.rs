@@ -1,5 +1,6 @@
 //! Keeping roll-ups in step with entries, reading them, and checking them.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use redb::{ReadTransaction, ReadableTable, WriteTransaction};
@@ -71,6 +72,24 @@ fn bump<K: redb::Key + 'static>(
     Ok(())
 }
 
+/// Adds summed tallies to the stored roll-ups: one read and one write per
+/// bucket, however many entries the sums cover.
+pub fn merge(txn: &WriteTransaction, sums: &Snapshot) -> Result<(), Error> {
+    let mut table = txn.open_table(tables::ROLLUP_PROJECT_WEEK)?;
+    for (key, tally) in &sums.project_week {
+        bump(&mut table, *key, *tally, Change::Add)?;
+    }
+    let mut table = txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
+    for (key, tally) in &sums.project_day {
+        bump(&mut table, *key, *tally, Change::Add)?;
+    }
+    let mut table = txn.open_table(tables::ROLLUP_USER_WEEK)?;
+    for (key, tally) in &sums.user_week {
+        bump(&mut table, *key, *tally, Change::Add)?;
+    }
+    Ok(())
+}
+
 /// One project's roll-up rows: (category, week) and day tallies.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ProjectRollup {
@@ -128,11 +147,15 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Adds entries to the recomputed totals.
-    pub fn add(&mut self, entries: impl IntoIterator<Item = Entry>, calendar: &Calendar) {
+    pub fn add<E: Borrow<Entry>>(
+        &mut self,
+        entries: impl IntoIterator<Item = E>,
+        calendar: &Calendar,
+    ) {
         let snap = self;
         for entry in entries {
-            let b = Buckets::of(&entry, calendar);
-            let t = Tally::of(&entry);
+            let b = Buckets::of(entry.borrow(), calendar);
+            let t = Tally::of(entry.borrow());
             let (p, c, w) = b.project_week;
             snap.project_week.entry((p.0, c.0, w.0)).or_default().add(t);
             let (p, d) = b.project_day;
