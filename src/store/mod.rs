@@ -26,6 +26,11 @@ pub use codec::{decode, encode};
 use crate::domain::Invalid;
 use crate::metrics::StoreMetrics;
 
+/// redb's own page cache. Small on purpose: hot pages (roll-ups, recent
+/// entries) fit easily, the kernel's page cache serves the rest, and a full
+/// scan such as the CSV export cannot grow the process by redb's 1 GiB default.
+const CACHE_BYTES: usize = 16 << 20;
+
 /// The database file's name inside the data directory.
 pub const DB_FILE: &str = "glasshouse.redb";
 
