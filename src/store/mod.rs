@@ -106,6 +106,7 @@ impl Store {
     pub fn open(data_dir: &Path, metrics: StoreMetrics) -> Result<Store, OpenError> {
         let path = data_dir.join(DB_FILE);
         let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
             .create(&path)
             .map_err(|source| match source {
                 redb::DatabaseError::DatabaseAlreadyOpen => OpenError::Locked(data_dir.to_owned()),
