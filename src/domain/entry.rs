@@ -49,6 +49,8 @@ pub struct Entry {
     pub internal: bool,
     /// A note for staff only.
     pub internal_note: String,
+    /// Approved by a manager; a lens may publish only approved time.
+    pub approved: bool,
     pub source: Source,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -77,6 +79,7 @@ pub struct EntryDraft {
     pub billable: bool,
     pub internal: bool,
     pub internal_note: String,
+    pub approved: bool,
 }
 
 impl EntryDraft {
@@ -155,6 +158,7 @@ mod tests {
             billable: true,
             internal: false,
             internal_note: String::new(),
+            approved: false,
         }
     }
 
