@@ -176,6 +176,69 @@ pub fn next_cutoff(lens: &Lens, calendar: &Calendar, now: Timestamp) -> Option<T
     }
 }
 
+macro_rules! named {
+    ($t:ty, $field:literal, $hint:literal, $($variant:path => $name:literal),+ $(,)?) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($variant => $name),+
+                }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, Invalid> {
+                match raw.trim() {
+                    $($name => Ok($variant),)+
+                    _ => Err(Invalid::new($field, $hint)),
+                }
+            }
+        }
+    };
+}
+
+named!(TimeDetail, "time_detail", "must be hidden, summary or detailed",
+    TimeDetail::Hidden => "hidden", TimeDetail::Summary => "summary",
+    TimeDetail::Detailed => "detailed");
+named!(Grouping, "grouping", "must be by_category, by_week or both",
+    Grouping::ByCategory => "by_category", Grouping::ByWeek => "by_week",
+    Grouping::Both => "both");
+named!(BudgetDisplay, "budget", "must be hours_and_percent or with_money",
+    BudgetDisplay::HoursAndPercent => "hours_and_percent",
+    BudgetDisplay::WithMoney => "with_money");
+
+impl Publishing {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Publishing::Live => "live",
+            Publishing::Daily { .. } => "daily",
+            Publishing::Weekly { .. } => "weekly",
+        }
+    }
+
+    /// The local time of a scheduled cadence.
+    pub fn at(self) -> Option<Time> {
+        match self {
+            Publishing::Live => None,
+            Publishing::Daily { at } | Publishing::Weekly { at, .. } => Some(at),
+        }
+    }
+
+    /// Builds a cadence from its form fields: the kind, `HH:MM` and a
+    /// weekday (used only by the kinds that need them).
+    pub fn parse(kind: &str, at: &str, day: &str) -> Result<Publishing, Invalid> {
+        match kind.trim() {
+            "live" => Ok(Publishing::Live),
+            "daily" => Ok(Publishing::Daily {
+                at: parse_time_of_day("publish_at", at)?,
+            }),
+            "weekly" => Ok(Publishing::Weekly {
+                day: super::time::parse_weekday("publish_day", day)?,
+                at: parse_time_of_day("publish_at", at)?,
+            }),
+            _ => Err(Invalid::new("publishing", "must be live, daily or weekly")),
+        }
+    }
+}
+
 /// Parses a local time of day typed as `HH:MM`.
 pub fn parse_time_of_day(field: &'static str, raw: &str) -> Result<Time, Invalid> {
     let bad = || Invalid::new(field, "must be a time of day such as 18:00");
@@ -339,6 +402,38 @@ mod tests {
             }
             now += jiff::SignedDuration::from_mins(37);
         }
+    }
+
+    #[test]
+    fn lens_fields_parse_by_name() {
+        for d in [TimeDetail::Hidden, TimeDetail::Summary, TimeDetail::Detailed] {
+            assert_eq!(TimeDetail::parse(d.as_str()).unwrap(), d);
+        }
+        for g in [Grouping::ByCategory, Grouping::ByWeek, Grouping::Both] {
+            assert_eq!(Grouping::parse(g.as_str()).unwrap(), g);
+        }
+        assert_eq!(TimeDetail::parse("all").unwrap_err().field, "time_detail");
+        assert_eq!(BudgetDisplay::parse("x").unwrap_err().field, "budget");
+        assert_eq!(
+            Publishing::parse("weekly", "17:30", "friday").unwrap(),
+            Publishing::Weekly {
+                day: Weekday::Friday,
+                at: Time::constant(17, 30, 0, 0)
+            }
+        );
+        assert_eq!(Publishing::parse("live", "", "").unwrap(), Publishing::Live);
+        assert_eq!(
+            Publishing::parse("weekly", "17:30", "someday").unwrap_err().field,
+            "publish_day"
+        );
+        assert_eq!(
+            Publishing::parse("daily", "25:00", "").unwrap_err().field,
+            "publish_at"
+        );
+        assert_eq!(
+            Publishing::parse("hourly", "", "").unwrap_err().field,
+            "publishing"
+        );
     }
 
     #[test]

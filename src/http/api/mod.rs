@@ -5,7 +5,11 @@ use actix_web::web;
 
 use super::error::{ApiError, Error};
 
-pub fn routes(_cfg: &mut web::ServiceConfig) {}
+mod portal;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    portal::routes(cfg);
+}
 
 /// Maps a body that failed to parse to the API's error shape.
 pub fn json_error(err: JsonPayloadError) -> ApiError {

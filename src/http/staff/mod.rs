@@ -1,6 +1,8 @@
 //! The staff side: server-rendered pages that work without JavaScript.
 
+mod contacts;
 mod home;
+mod lens;
 mod session;
 
 use actix_web::web;
@@ -15,7 +17,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(session::logout))
         .route("/", web::get().to(home::home))
         .route("/timer/start", web::post().to(home::start_timer))
-        .route("/timer/stop", web::post().to(home::stop_timer));
+        .route("/timer/stop", web::post().to(home::stop_timer))
+        .route("/clients/{id}/contacts", web::get().to(contacts::list))
+        .route("/clients/{id}/contacts", web::post().to(contacts::add))
+        .route(
+            "/clients/{id}/contacts/{contact}/access",
+            web::post().to(contacts::set_access),
+        )
+        .route(
+            "/clients/{id}/contacts/{contact}/invite",
+            web::post().to(contacts::invite),
+        )
+        .route("/projects/{id}/lens", web::get().to(lens::edit))
+        .route("/projects/{id}/lens", web::post().to(lens::save))
+        .route("/projects/{id}/approve", web::post().to(lens::approve))
+        .route("/projects/{id}/preview", web::get().to(lens::preview));
 }
 
 /// Which section of the staff navigation a page belongs to.
@@ -81,6 +97,8 @@ pub fn flash_message(code: &str) -> Option<&'static str> {
         "started" => "Timer started.",
         "stopped" => "Timer stopped; the entry is saved.",
         "not-running" => "No timer was running.",
+        "invited" => "Invitation queued.",
+        "approved" => "Time approved.",
         _ => return None,
     })
 }
