@@ -89,9 +89,16 @@ pub async fn project(
 ) -> Result<HttpResponse, PageError> {
     let id = ProjectId(id.into_inner());
     let now = Timestamp::now();
+    // Another client's project, or one taken off the portal, does not exist
+    // here; its data is not even read.
+    let owner = state
+        .store
+        .read(|txn| Ok(txn.get::<Project>(id.0)?.map(|p| p.client_id)))?;
+    if owner != Some(contact.client.id) {
+        return Err(PageError(Error::NotFound));
+    }
     let (input, lens) = portal_input(&state, id, now)?;
-    // Another client's project, or one taken off the portal, does not exist here.
-    if input.project.client_id != contact.client.id || !shared_on_portal(&lens) {
+    if !shared_on_portal(&lens) {
         return Err(PageError(Error::NotFound));
     }
     let calendar = input.settings.calendar();
