@@ -12,7 +12,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
 use glasshouse::domain::category::Category;
 use glasshouse::domain::client::Client as AgencyClient;
 use glasshouse::domain::contact::ContactDraft;
@@ -27,6 +26,7 @@ use glasshouse::security::hash_password;
 use glasshouse::store::portal as stored;
 use glasshouse::store::records::{self, Reads};
 use glasshouse::store::{Store, decode, entries};
+use hyper_util::client::legacy::connect::HttpConnector;
 use jiff::{SignedDuration, Timestamp};
 use redb::ReadableTable;
 
@@ -303,12 +303,14 @@ fn staff_time_reaches_the_contact_through_the_lens() {
             .send_keys("Homepage hero concepts")
             .await
             .unwrap();
-        c.find(Locator::Css("form[action='/timer/start'] button[type='submit']"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        c.find(Locator::Css(
+            "form[action='/timer/start'] button[type='submit']",
+        ))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
         c.wait()
             .for_element(Locator::Css("form[action='/timer/stop'] button"))
             .await
@@ -328,7 +330,10 @@ fn staff_time_reaches_the_contact_through_the_lens() {
         let form = c.form(Locator::Css("form.stack")).await.unwrap();
         form.set_by_name("email", CONTACT_EMAIL).await.unwrap();
         form.submit().await.unwrap();
-        c.wait().for_element(Locator::Css(".flash.ok")).await.unwrap();
+        c.wait()
+            .for_element(Locator::Css(".flash.ok"))
+            .await
+            .unwrap();
         c
     });
     server.stop();
@@ -365,10 +370,18 @@ fn staff_time_reaches_the_contact_through_the_lens() {
             .click()
             .await
             .unwrap();
-        c.wait().for_element(Locator::Css("figure.burndown svg")).await.unwrap();
-        c.find(Locator::Css("ol.timeline, .time-summary")).await.unwrap();
+        c.wait()
+            .for_element(Locator::Css("figure.burndown svg"))
+            .await
+            .unwrap();
+        c.find(Locator::Css("ol.timeline, .time-summary"))
+            .await
+            .unwrap();
         let html = source(&c).await;
-        assert!(html.contains("Homepage hero concepts"), "the logged time is shown");
+        assert!(
+            html.contains("Homepage hero concepts"),
+            "the logged time is shown"
+        );
         assert!(html.contains("Early sketches"));
         assert!(html.contains("<meter class=\"bar\""));
         assert!(html.contains("Last updated"));
@@ -386,7 +399,11 @@ fn staff_time_reaches_the_contact_through_the_lens() {
         // The same link does not open a second session.
         c.delete_all_cookies().await.unwrap();
         c.goto(&format!("{base}{link}")).await.unwrap();
-        assert!(source(&c).await.contains("expired or has already been used"));
+        assert!(
+            source(&c)
+                .await
+                .contains("expired or has already been used")
+        );
         c.close().await.unwrap();
     });
     server.stop();

@@ -133,8 +133,8 @@ async fn fixture() -> Fixture {
             }
             let actor = txn.must::<User>(MANAGER.0)?.actor();
             let day = SignedDuration::from_hours(24);
-            let entry = |category, start: Timestamp, hours, desc: &str, internal, note: &str| {
-                EntryDraft {
+            let entry =
+                |category, start: Timestamp, hours, desc: &str, internal, note: &str| EntryDraft {
                     project_id: PROJECT_A,
                     category_id: CategoryId(category),
                     user_id: MANAGER,
@@ -145,14 +145,34 @@ async fn fixture() -> Fixture {
                     internal,
                     internal_note: note.into(),
                     approved: false,
-                }
-            };
+                };
             let drafts = [
-                entry(1, now - day * 3, 2, "Homepage wireframes", false, "Secret note Nt1"),
-                entry(1, now - day * 3, 1, "Pricing argument", true, "Secret note Nt2"),
+                entry(
+                    1,
+                    now - day * 3,
+                    2,
+                    "Homepage wireframes",
+                    false,
+                    "Secret note Nt1",
+                ),
+                entry(
+                    1,
+                    now - day * 3,
+                    1,
+                    "Pricing argument",
+                    true,
+                    "Secret note Nt2",
+                ),
                 entry(2, now - day * 3, 3, "Course Qx", false, ""),
                 // Ends in the future: not published under a daily cutoff.
-                entry(1, now - SignedDuration::from_mins(10), 1, "Unfinished Uq", false, ""),
+                entry(
+                    1,
+                    now - SignedDuration::from_mins(10),
+                    1,
+                    "Unfinished Uq",
+                    false,
+                    "",
+                ),
             ];
             for draft in drafts {
                 entries::create(txn, actor, draft, Source::Manual, now)?;
@@ -173,7 +193,10 @@ async fn fixture() -> Fixture {
 
 /// The app under test, whatever its response body type.
 trait App<B>: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error> {}
-impl<S, B> App<B> for S where S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error> {}
+impl<S, B> App<B> for S where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>
+{
+}
 
 async fn call<B: MessageBody + 'static>(app: &impl App<B>, req: Request) -> ServiceResponse {
     test::call_service(app, req).await.map_into_boxed_body()
@@ -238,7 +261,11 @@ async fn redeem<B: MessageBody + 'static>(app: &impl App<B>, token: &str) -> Ser
     .await
 }
 
-async fn sign_in_contact<B: MessageBody + 'static>(f: &Fixture, app: &impl App<B>, contact: ContactId) -> Cookie<'static> {
+async fn sign_in_contact<B: MessageBody + 'static>(
+    f: &Fixture,
+    app: &impl App<B>,
+    contact: ContactId,
+) -> Cookie<'static> {
     let token = seed_link(f, contact, SignedDuration::from_mins(15)).await;
     let resp = redeem(app, &token).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -260,7 +287,11 @@ async fn sign_in_staff(f: &Fixture, id: UserId) -> (Cookie<'static>, String) {
     (cookie, csrf)
 }
 
-async fn get<B: MessageBody + 'static>(app: &impl App<B>, uri: &str, cookie: Option<&Cookie<'static>>) -> ServiceResponse {
+async fn get<B: MessageBody + 'static>(
+    app: &impl App<B>,
+    uri: &str,
+    cookie: Option<&Cookie<'static>>,
+) -> ServiceResponse {
     let mut req = test::TestRequest::get().uri(uri);
     if let Some(c) = cookie {
         req = req.cookie(c.clone());
@@ -340,12 +371,19 @@ async fn a_contact_of_another_client_gets_404() {
     let f = fixture().await;
     let app = test::init_service(http::app(f.state.clone())).await;
     let bo = sign_in_contact(&f, &app, CONTACT_B).await;
-    for uri in ["/portal/projects/1", "/portal/projects/999", "/portal/projects/x"] {
+    for uri in [
+        "/portal/projects/1",
+        "/portal/projects/999",
+        "/portal/projects/x",
+    ] {
         let resp = get(&app, uri, Some(&bo)).await;
         assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{uri}");
         assert!(!body(resp).await.contains("Contoso"), "{uri}");
     }
-    assert_eq!(get(&app, "/portal/projects/2", Some(&bo)).await.status(), StatusCode::OK);
+    assert_eq!(
+        get(&app, "/portal/projects/2", Some(&bo)).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]
@@ -366,8 +404,15 @@ async fn a_project_taken_off_the_portal_is_gone() {
         })
         .await
         .unwrap();
-    assert_eq!(get(&app, "/portal/projects/1", Some(&ana)).await.status(), StatusCode::NOT_FOUND);
-    assert!(!body(get(&app, "/portal", Some(&ana)).await).await.contains("Contoso relaunch"));
+    assert_eq!(
+        get(&app, "/portal/projects/1", Some(&ana)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !body(get(&app, "/portal", Some(&ana)).await)
+            .await
+            .contains("Contoso relaunch")
+    );
 }
 
 #[actix_web::test]
@@ -395,7 +440,11 @@ async fn revoking_access_ends_sessions_and_refuses_links() {
     let sessions = f
         .state
         .store
-        .read(|txn| Ok(txn.open_table(glasshouse::store::tables::PORTAL_SESSIONS)?.len()?))
+        .read(|txn| {
+            Ok(txn
+                .open_table(glasshouse::store::tables::PORTAL_SESSIONS)?
+                .len()?)
+        })
         .unwrap();
     assert_eq!(sessions, 0);
 
@@ -512,7 +561,10 @@ async fn link_requests_are_throttled_per_address() {
     for _ in 0..7 {
         statuses.push(request_link(&app, "ana@contoso.example").await.status());
     }
-    assert!(statuses[..5].iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses[..5].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
     assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(outbox(&f).len(), 5);
 }
@@ -530,12 +582,20 @@ async fn staff_and_contact_sessions_open_only_their_own_side() {
         assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{uri}");
         assert_eq!(location(&resp), "/portal/login");
         let swapped = Cookie::new("gh_portal", staff.value().to_owned());
-        assert_eq!(get(&app, uri, Some(&swapped)).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            get(&app, uri, Some(&swapped)).await.status(),
+            StatusCode::SEE_OTHER
+        );
     }
     // A contact cookie, under either name, opens no staff page or API route.
     let swapped = Cookie::new("gh_session", ana.value().to_owned());
     for c in [&ana, &swapped] {
-        for uri in ["/", "/projects/1/preview", "/projects/1/lens", "/clients/1/contacts"] {
+        for uri in [
+            "/",
+            "/projects/1/preview",
+            "/projects/1/lens",
+            "/clients/1/contacts",
+        ] {
             let resp = get(&app, uri, Some(c)).await;
             assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{uri}");
             assert!(location(&resp).starts_with("/login"), "{uri}");
@@ -552,7 +612,12 @@ async fn staff_and_contact_sessions_open_only_their_own_side() {
     .await;
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
     // And the staff cookie still works on its side.
-    assert_eq!(get(&app, "/projects/1/preview", Some(&staff)).await.status(), StatusCode::OK);
+    assert_eq!(
+        get(&app, "/projects/1/preview", Some(&staff))
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]
@@ -573,11 +638,17 @@ async fn the_preview_is_the_portal_page_with_a_banner() {
     };
     assert_eq!(main(&preview), main(&portal));
     assert_eq!(
-        get(&app, "/projects/1/preview", Some(&member)).await.status(),
+        get(&app, "/projects/1/preview", Some(&member))
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
     // Staff previews are not client views.
-    let log = f.state.store.read(|txn| stored::access_log(txn, CLIENT_A, 10)).unwrap();
+    let log = f
+        .state
+        .store
+        .read(|txn| stored::access_log(txn, CLIENT_A, 10))
+        .unwrap();
     assert_eq!(log.len(), 1);
 }
 
@@ -625,7 +696,10 @@ async fn managers_edit_the_lens_and_approve_time() {
         .to_string();
     let resp = call(
         &app,
-        post("/projects/1/approve", vec![("csrf", csrf.clone()), ("until", today)]),
+        post(
+            "/projects/1/approve",
+            vec![("csrf", csrf.clone()), ("until", today)],
+        ),
     )
     .await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
@@ -656,8 +730,16 @@ async fn the_contacts_page_adds_invites_and_lists_views() {
 
     let html = body(get(&app, "/clients/1/contacts", Some(&manager)).await).await;
     assert!(html.contains("ana@contoso.example") && !html.contains("bo@fabrikam.example"));
-    assert!(html.contains("Contoso relaunch"), "the access log names the project");
-    assert_eq!(get(&app, "/clients/1/contacts", Some(&member)).await.status(), StatusCode::NOT_FOUND);
+    assert!(
+        html.contains("Contoso relaunch"),
+        "the access log names the project"
+    );
+    assert_eq!(
+        get(&app, "/clients/1/contacts", Some(&member))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 
     let add = |c: &Cookie<'static>, csrf: &str, email: &str| {
         test::TestRequest::post()
@@ -674,7 +756,11 @@ async fn the_contacts_page_adds_invites_and_lists_views() {
     assert_eq!(resp.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let resp = call(&app, add(&member, &member_csrf, "dan@contoso.example")).await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
-    let contacts = f.state.store.read(|txn| stored::contacts_of(txn, CLIENT_A)).unwrap();
+    let contacts = f
+        .state
+        .store
+        .read(|txn| stored::contacts_of(txn, CLIENT_A))
+        .unwrap();
     assert_eq!(contacts.len(), 2);
 
     // Inviting through another client's path is 404; through its own, a mail.
@@ -692,7 +778,10 @@ async fn the_contacts_page_adds_invites_and_lists_views() {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     let mail = outbox(&f);
     assert_eq!(mail.len(), 1);
-    assert_eq!(mail[0].message.kind, glasshouse::mail::Kind::PortalInvitation);
+    assert_eq!(
+        mail[0].message.kind,
+        glasshouse::mail::Kind::PortalInvitation
+    );
     let link = f
         .state
         .store
@@ -708,7 +797,10 @@ async fn the_contacts_page_adds_invites_and_lists_views() {
         .into_iter()
         .find(|l| l.purpose == Purpose::Invitation)
         .unwrap();
-    assert_eq!(link.expires_at.duration_since(link.created_at), SignedDuration::from_hours(168));
+    assert_eq!(
+        link.expires_at.duration_since(link.created_at),
+        SignedDuration::from_hours(168)
+    );
 }
 
 #[actix_web::test]
@@ -737,9 +829,17 @@ async fn the_api_adds_and_invites_contacts_for_managers_only() {
         }
     };
     let new = serde_json::json!({"name": "Dana", "email": "Dana@Contoso.example"});
-    let resp = call(&app, api(&member, "/api/v1/clients/1/contacts", Some(new.clone()))).await;
+    let resp = call(
+        &app,
+        api(&member, "/api/v1/clients/1/contacts", Some(new.clone())),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
-    let resp = call(&app, api(&manager, "/api/v1/clients/1/contacts", Some(new.clone()))).await;
+    let resp = call(
+        &app,
+        api(&manager, "/api/v1/clients/1/contacts", Some(new.clone())),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let created: serde_json::Value = test::read_body_json(resp).await;
     assert_eq!(created["email"], "dana@contoso.example");
@@ -752,17 +852,52 @@ async fn the_api_adds_and_invites_contacts_for_managers_only() {
     let err: serde_json::Value = test::read_body_json(resp).await;
     assert_eq!(err["error"]["field"], "email");
     let ghost = serde_json::json!({"name": "Gus", "email": "gus@x.example"});
-    let resp = call(&app, api(&manager, "/api/v1/clients/99/contacts", Some(ghost))).await;
+    let resp = call(
+        &app,
+        api(&manager, "/api/v1/clients/99/contacts", Some(ghost)),
+    )
+    .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 
     let id = created["id"].as_u64().unwrap();
     let uri = format!("/api/v1/contacts/{id}/invite");
-    assert_eq!(call(&app, api(&member, &uri, None)).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&app, api(&member, &uri, None)).await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert!(outbox(&f).is_empty());
-    assert_eq!(call(&app, api(&manager, &uri, None)).await.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        call(&app, api(&manager, &uri, None)).await.status(),
+        StatusCode::ACCEPTED
+    );
     let mail = outbox(&f);
     assert_eq!(mail.len(), 1);
     assert_eq!(mail[0].message.to, "dana@contoso.example");
     let contact: Contact = f.state.store.read(|txn| txn.must(id)).unwrap();
     assert!(contact.portal_access);
+}
+
+#[actix_web::test]
+async fn expired_links_and_idle_portal_sessions_are_purged() {
+    let f = fixture().await;
+    let app = test::init_service(http::app(f.state.clone())).await;
+    let ana = sign_in_contact(&f, &app, CONTACT_A).await;
+    seed_link(&f, CONTACT_A, SignedDuration::from_secs(-1)).await;
+    let live = seed_link(&f, CONTACT_A, SignedDuration::from_mins(15)).await;
+    let later = Timestamp::now() + SignedDuration::from_mins(5);
+    let idle = SignedDuration::from_mins(1);
+    let removed = f
+        .state
+        .store
+        .write(move |txn| stored::purge(txn, later, idle, SignedDuration::from_hours(1)))
+        .await
+        .unwrap();
+    // The idle session and the expired link; the used link from signing in
+    // is still unexpired and stays, as does the fresh one.
+    assert_eq!(removed, 2);
+    assert_eq!(
+        get(&app, "/portal", Some(&ana)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(redeem(&app, &live).await.status(), StatusCode::SEE_OTHER);
 }

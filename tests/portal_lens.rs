@@ -54,11 +54,21 @@ fn random_lens(rng: &mut StdRng) -> Lens {
     Lens {
         time_detail: pick(
             rng,
-            &[TimeDetail::Hidden, TimeDetail::Summary, TimeDetail::Detailed],
+            &[
+                TimeDetail::Hidden,
+                TimeDetail::Summary,
+                TimeDetail::Detailed,
+            ],
         ),
-        grouping: pick(rng, &[Grouping::ByCategory, Grouping::ByWeek, Grouping::Both]),
+        grouping: pick(
+            rng,
+            &[Grouping::ByCategory, Grouping::ByWeek, Grouping::Both],
+        ),
         staff_names: rng.gen_bool(0.5),
-        budget: pick(rng, &[BudgetDisplay::HoursAndPercent, BudgetDisplay::WithMoney]),
+        budget: pick(
+            rng,
+            &[BudgetDisplay::HoursAndPercent, BudgetDisplay::WithMoney],
+        ),
         publishing: match rng.gen_range(0..3) {
             0 => Publishing::Live,
             1 => Publishing::Daily { at },
@@ -86,7 +96,8 @@ fn world(seed: u64) -> World {
     };
     let calendar = settings.calendar();
     // Anywhere in the year, so daylight-saving changes come up.
-    let now = epoch + SignedDuration::from_secs(rng.gen_range(40..330) * 86_400 + rng.gen_range(0..86_400));
+    let now = epoch
+        + SignedDuration::from_secs(rng.gen_range(40..330) * 86_400 + rng.gen_range(0..86_400));
     let mut never = Vec::new();
     let money_of = |minor: i64| Money::new(minor, Currency::EUR).decimal();
 
@@ -183,7 +194,9 @@ fn world(seed: u64) -> World {
         });
     }
     for e in &entries {
-        let internal_category = categories.iter().any(|c| c.id == e.category_id && c.internal);
+        let internal_category = categories
+            .iter()
+            .any(|c| c.id == e.category_id && c.internal);
         if e.internal || internal_category {
             never.push(e.description.clone());
         }
@@ -204,12 +217,16 @@ fn world(seed: u64) -> World {
             id: MilestoneId(i + 1),
             project_id: project.id,
             title,
-            due: rng
-                .gen_bool(0.7)
-                .then(|| calendar.date_of(now) + SignedDuration::from_hours(24 * rng.gen_range(-20..40))),
+            due: rng.gen_bool(0.7).then(|| {
+                calendar.date_of(now) + SignedDuration::from_hours(24 * rng.gen_range(-20..40))
+            }),
             status: pick(
                 &mut rng,
-                &[MilestoneStatus::Planned, MilestoneStatus::InProgress, MilestoneStatus::Done],
+                &[
+                    MilestoneStatus::Planned,
+                    MilestoneStatus::InProgress,
+                    MilestoneStatus::Done,
+                ],
             ),
             client_visible,
             done_at: None,
@@ -221,7 +238,10 @@ fn world(seed: u64) -> World {
     let mut days = BTreeMap::<Day, Tally>::new();
     for e in &entries {
         let b = Buckets::of(e, &calendar);
-        weeks.entry((b.project_week.1, b.project_week.2)).or_default().add(Tally::of(e));
+        weeks
+            .entry((b.project_week.1, b.project_week.2))
+            .or_default()
+            .add(Tally::of(e));
         days.entry(b.project_day.1).or_default().add(Tally::of(e));
     }
     let rollup = ProjectRollup {

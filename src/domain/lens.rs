@@ -406,7 +406,11 @@ mod tests {
 
     #[test]
     fn lens_fields_parse_by_name() {
-        for d in [TimeDetail::Hidden, TimeDetail::Summary, TimeDetail::Detailed] {
+        for d in [
+            TimeDetail::Hidden,
+            TimeDetail::Summary,
+            TimeDetail::Detailed,
+        ] {
             assert_eq!(TimeDetail::parse(d.as_str()).unwrap(), d);
         }
         for g in [Grouping::ByCategory, Grouping::ByWeek, Grouping::Both] {
@@ -423,7 +427,9 @@ mod tests {
         );
         assert_eq!(Publishing::parse("live", "", "").unwrap(), Publishing::Live);
         assert_eq!(
-            Publishing::parse("weekly", "17:30", "someday").unwrap_err().field,
+            Publishing::parse("weekly", "17:30", "someday")
+                .unwrap_err()
+                .field,
             "publish_day"
         );
         assert_eq!(

@@ -28,7 +28,14 @@ fn local(calendar: &Calendar, at: Timestamp) -> String {
         .to_string()
 }
 
-fn message(kind: Kind, contact: &Contact, subject: String, lead: &str, link: &str, expires: &str) -> Outgoing {
+fn message(
+    kind: Kind,
+    contact: &Contact,
+    subject: String,
+    lead: &str,
+    link: &str,
+    expires: &str,
+) -> Outgoing {
     let text = format!(
         "Hello {name},\n\n{lead}\n\n{link}\n\nThe link works once and until {expires}. \
          If you did not expect this message, you can ignore it.\n",
@@ -108,7 +115,13 @@ mod tests {
             created_at: Timestamp::UNIX_EPOCH,
         };
         let link = "https://gh.example/portal/auth/abc";
-        let m = invitation("Studio", &contact, link, Timestamp::UNIX_EPOCH, &Calendar::utc());
+        let m = invitation(
+            "Studio",
+            &contact,
+            link,
+            Timestamp::UNIX_EPOCH,
+            &Calendar::utc(),
+        );
         assert_eq!(m.kind, Kind::PortalInvitation);
         assert_eq!(m.to, "ana@client.example");
         assert!(m.text.contains(link) && m.html.contains(link));

@@ -59,7 +59,10 @@ pub fn input(
 
     if lens.time_detail == TimeDetail::Detailed {
         let mut listed = 0;
-        for row in index.range((p, i64::MIN, 0)..=(p, i64::MAX, u64::MAX))?.rev() {
+        for row in index
+            .range((p, i64::MIN, 0)..=(p, i64::MAX, u64::MAX))?
+            .rev()
+        {
             let id = row?.0.value().2;
             let Some(entry) = load(id)? else { continue };
             if is_client_visible(&entry, &categories) && is_published(&entry, lens, cutoff) {

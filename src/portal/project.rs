@@ -79,7 +79,12 @@ pub fn cutoff(lens: &Lens, calendar: &Calendar, now: Timestamp) -> Timestamp {
     last_cutoff(lens, calendar, now).unwrap_or(Timestamp::MIN)
 }
 
-pub fn project(input: &PortalInput, lens: &Lens, now: Timestamp, calendar: &Calendar) -> ProjectView {
+pub fn project(
+    input: &PortalInput,
+    lens: &Lens,
+    now: Timestamp,
+    calendar: &Calendar,
+) -> ProjectView {
     let cutoff = cutoff(lens, calendar, now);
     let today = calendar.date_of(now);
     let buckets = published_buckets(input, lens, cutoff, calendar);
@@ -183,7 +188,7 @@ fn time_summary(
             .into_iter()
             .map(|(id, s)| hours_row(category_name(&input.categories, id), s))
             .collect();
-        rows.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+        rows.sort_by_key(|r| r.label.to_lowercase());
         rows
     });
     let by_week = lens.grouping.by_week().then(|| {

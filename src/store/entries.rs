@@ -352,7 +352,9 @@ pub fn approve_until(
     let ids: Vec<u64> = {
         let index = txn.open_table(tables::ENTRIES_BY_PROJECT)?;
         let mut ids = Vec::new();
-        for row in index.range((project.0, i64::MIN, 0)..(project.0, until.as_second(), u64::MAX))? {
+        for row in
+            index.range((project.0, i64::MIN, 0)..(project.0, until.as_second(), u64::MAX))?
+        {
             ids.push(row?.0.value().2);
         }
         ids

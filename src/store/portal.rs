@@ -145,7 +145,7 @@ pub fn contacts_of(txn: &impl Reads, client: ClientId) -> Result<Vec<Contact>, E
         .into_iter()
         .filter(|c| c.client_id == client)
         .collect();
-    contacts.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    contacts.sort_by_key(|c| c.name.to_lowercase());
     Ok(contacts)
 }
 
@@ -301,4 +301,26 @@ pub fn access_log(
         out.push(decode("portal_access", row?.1.value())?);
     }
     Ok(out)
+}
+
+/// Drops portal sessions past their timeouts and links past their expiry.
+pub fn purge(
+    txn: &WriteTransaction,
+    now: Timestamp,
+    idle: SignedDuration,
+    absolute: SignedDuration,
+) -> Result<usize, Error> {
+    let mut sessions = txn.open_table(tables::PORTAL_SESSIONS)?;
+    let stale = sessions.extract_if(|_, value| {
+        decode::<PortalSession>("portal_sessions", value)
+            .is_ok_and(|s| s.expired(now, idle, absolute))
+    })?;
+    let mut removed = stale.count();
+    drop(sessions);
+    let mut links = txn.open_table(tables::MAGIC_LINKS)?;
+    let spent = links.extract_if(|_, value| {
+        decode::<MagicLink>("magic_links", value).is_ok_and(|l| now >= l.expires_at)
+    })?;
+    removed += spent.count();
+    Ok(removed)
 }

@@ -53,8 +53,7 @@ pub const ROLLUP_USER_WEEK: TableDefinition<(u64, i32), Bytes> =
 /// Client contacts, the people who sign in to the portal.
 pub const CONTACTS: TableDefinition<u64, Bytes> = TableDefinition::new("contacts");
 /// Normalised email -> contact; one contact per address across all clients.
-pub const CONTACTS_BY_EMAIL: TableDefinition<&str, u64> =
-    TableDefinition::new("contacts_by_email");
+pub const CONTACTS_BY_EMAIL: TableDefinition<&str, u64> = TableDefinition::new("contacts_by_email");
 /// sha-256 of a magic-link token -> link.
 pub const MAGIC_LINKS: TableDefinition<&[u8; 32], Bytes> = TableDefinition::new("magic_links");
 /// sha-256 of a portal session token -> portal session; apart from staff

@@ -49,7 +49,11 @@ fn chrome(state: &State, contact: &PortalContact) -> PortalChrome {
     }
 }
 
-async fn log_view(state: &State, contact: &PortalContact, project: Option<ProjectId>) -> Result<(), Error> {
+async fn log_view(
+    state: &State,
+    contact: &PortalContact,
+    project: Option<ProjectId>,
+) -> Result<(), Error> {
     let (who, now) = (contact.contact.clone(), Timestamp::now());
     state
         .store
@@ -73,7 +77,7 @@ pub async fn home(state: State, contact: PortalContact) -> Result<HttpResponse, 
             })
             .collect())
     })?;
-    projects.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    projects.sort_by_key(|p| p.name.to_lowercase());
     log_view(&state, &contact, None).await?;
     Ok(pages::render(&HomePage {
         chrome: chrome(&state, &contact),

@@ -49,7 +49,11 @@ fn agency_name(state: &State) -> String {
 }
 
 /// Renders a sign-in page with a fresh double-submit token.
-fn with_csrf(state: &State, status: StatusCode, page: impl FnOnce(String) -> HttpResponse) -> HttpResponse {
+fn with_csrf(
+    state: &State,
+    status: StatusCode,
+    page: impl FnOnce(String) -> HttpResponse,
+) -> HttpResponse {
     let csrf = new_token();
     let mut response = page(csrf.clone());
     *response.status_mut() = status;
@@ -102,7 +106,9 @@ pub async fn send_link(state: &State, contact: &Contact, purpose: Purpose) -> Re
     let url = format!("{}/portal/auth/{token}", state.config.public_url);
     let calendar = settings.calendar();
     let message = match purpose {
-        Purpose::Invitation => emails::invitation(&settings.name, contact, &url, expires, &calendar),
+        Purpose::Invitation => {
+            emails::invitation(&settings.name, contact, &url, expires, &calendar)
+        }
         Purpose::SignIn | Purpose::Notification => {
             emails::sign_in(&settings.name, contact, &url, expires, &calendar)
         }
@@ -174,19 +180,31 @@ pub async fn login(
         send_link(&state, &contact, Purpose::SignIn).await?;
         tracing::info!(contact = %contact.id, "portal sign-in link queued");
     }
-    Ok(login_page(&state, StatusCode::OK, String::new(), true, None))
+    Ok(login_page(
+        &state,
+        StatusCode::OK,
+        String::new(),
+        true,
+        None,
+    ))
 }
 
 pub async fn link_page(state: State, token: web::Path<String>) -> Result<HttpResponse, PageError> {
     let token = token.into_inner();
     let hash = token_hash(&token);
     let now = Timestamp::now();
-    let link = state.store.read(|txn| stored::link_state(txn, &hash, now))?;
+    let link = state
+        .store
+        .read(|txn| stored::link_state(txn, &hash, now))?;
     let (valid, name) = match &link {
         LinkState::Valid(_, contact) => (true, contact.name.clone()),
         _ => (false, String::new()),
     };
-    let status = if valid { StatusCode::OK } else { StatusCode::GONE };
+    let status = if valid {
+        StatusCode::OK
+    } else {
+        StatusCode::GONE
+    };
     let agency = agency_name(&state);
     Ok(with_csrf(&state, status, |csrf| {
         pages::render(&AuthPage {
@@ -281,7 +299,13 @@ pub async fn resend(
         }
         send_link(&state, &contact, Purpose::SignIn).await?;
     }
-    Ok(login_page(&state, StatusCode::OK, String::new(), true, None))
+    Ok(login_page(
+        &state,
+        StatusCode::OK,
+        String::new(),
+        true,
+        None,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -110,7 +110,14 @@ pub async fn list(
     query: web::Query<FlashQuery>,
 ) -> Result<HttpResponse, PageError> {
     let chrome = Chrome::new(&state, &staff, Nav::Clients, query.done.as_deref());
-    let page = page(&state, chrome, ClientId(*client), String::new(), String::new(), None)?;
+    let page = page(
+        &state,
+        chrome,
+        ClientId(*client),
+        String::new(),
+        String::new(),
+        None,
+    )?;
     Ok(pages::render(&page))
 }
 
@@ -145,7 +152,9 @@ pub async fn add(
     let (status, message) = match result {
         Ok(contact) => {
             tracing::info!(contact = %contact.id, client = %client, "contact added");
-            return Ok(pages::see_other(&format!("/clients/{client}/contacts?done=created")));
+            return Ok(pages::see_other(&format!(
+                "/clients/{client}/contacts?done=created"
+            )));
         }
         Err(crate::store::Error::Invalid(invalid)) => (
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -188,14 +197,20 @@ pub async fn set_access(
     let access = match posted.form.access.as_str() {
         "on" => true,
         "off" => false,
-        _ => return Err(PageError(Error::BadRequest("access must be on or off".into()))),
+        _ => {
+            return Err(PageError(Error::BadRequest(
+                "access must be on or off".into(),
+            )));
+        }
     };
     state
         .store
         .write(move |txn| stored::set_portal_access(txn, contact, access))
         .await?;
     tracing::info!(contact = %contact, access, "portal access changed");
-    Ok(pages::see_other(&format!("/clients/{client}/contacts?done=saved")))
+    Ok(pages::see_other(&format!(
+        "/clients/{client}/contacts?done=saved"
+    )))
 }
 
 pub async fn invite(
@@ -215,5 +230,7 @@ pub async fn invite(
     }
     send_link(&state, &contact, Purpose::Invitation).await?;
     tracing::info!(contact = %contact.id, "portal invitation queued");
-    Ok(pages::see_other(&format!("/clients/{client}/contacts?done=invited")))
+    Ok(pages::see_other(&format!(
+        "/clients/{client}/contacts?done=invited"
+    )))
 }

@@ -223,7 +223,9 @@ pub async fn approve(
         .write(move |txn| entries::approve_until(txn, actor, id, until, now))
         .await?;
     tracing::info!(project = %id, approved, "time approved");
-    Ok(pages::see_other(&format!("/projects/{id}/lens?done=approved")))
+    Ok(pages::see_other(&format!(
+        "/projects/{id}/lens?done=approved"
+    )))
 }
 
 pub async fn preview(
