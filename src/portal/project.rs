@@ -15,7 +15,9 @@
 //!
 //! The burn-down is drawn from the same weekly buckets, each counted on the
 //! last day of its week (or today, for the running week), because the day
-//! roll-up mixes internal categories in and cannot be corrected.
+//! roll-up mixes internal categories in and cannot be corrected. A monthly
+//! budget is shown against all time so far; the portal does not yet reset
+//! it each month.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,6 +3,10 @@
 //! Asking for a link answers the same whether the address is known or not.
 //! Opening a link shows a page with a button; only the button's POST spends
 //! the link, so a mail scanner that fetches it does not use it up.
+//!
+//! Link requests are throttled with the staff sign-in throttle, under
+//! their own per-address keys; the per-IP budget is shared, so a burst of
+//! link requests from one address also slows staff sign-in from it.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
