@@ -40,6 +40,14 @@ struct FileConfig {
     session: SessionFile,
     #[serde(default)]
     mail: MailFile,
+    #[serde(default)]
+    portal: PortalFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PortalFile {
+    link_days: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -99,6 +107,8 @@ pub struct Config {
     pub session_idle: Duration,
     pub session_absolute: Duration,
     pub mail: Mail,
+    /// How long a link in a portal notification email stays valid, in days.
+    pub portal_link_days: u64,
 }
 
 impl Config {
@@ -157,6 +167,7 @@ const ENV_KEYS: &[&str] = &[
     "GLASSHOUSE_MAIL_SMTP_USERNAME",
     "GLASSHOUSE_MAIL_SMTP_PASSWORD",
     "GLASSHOUSE_MAIL_SMTP_PASSWORD_FILE",
+    "GLASSHOUSE_PORTAL_LINK_DAYS",
     "GLASSHOUSE_ADMIN_EMAIL",
     "GLASSHOUSE_HEALTHCHECK_URL",
 ];
@@ -227,6 +238,14 @@ fn resolve(
 
     let mail = resolve_mail(file.mail, &env)?;
 
+    let portal_link_days = number("GLASSHOUSE_PORTAL_LINK_DAYS", file.portal.link_days, 14)?;
+    if !(1..=365).contains(&portal_link_days) {
+        return Err(ConfigError::Value {
+            key: "portal.link_days".into(),
+            message: "must be between 1 and 365".into(),
+        });
+    }
+
     Ok(Config {
         data_dir: data_dir.to_owned(),
         listen,
@@ -235,6 +254,7 @@ fn resolve(
         session_idle: Duration::from_secs(idle * 60),
         session_absolute: Duration::from_secs(absolute * 3600),
         mail,
+        portal_link_days,
     })
 }
 
@@ -381,6 +401,23 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().starts_with("mail.smtp_security"), "{err}");
+    }
+
+    #[test]
+    fn portal_link_days_default_and_are_checked() {
+        let c = from_toml("", &[], Overrides::default()).unwrap();
+        assert_eq!(c.portal_link_days, 14);
+        let c = from_toml("[portal]\nlink_days = 30", &[], Overrides::default()).unwrap();
+        assert_eq!(c.portal_link_days, 30);
+        let c = from_toml(
+            "[portal]\nlink_days = 30",
+            &[("GLASSHOUSE_PORTAL_LINK_DAYS", "3")],
+            Overrides::default(),
+        )
+        .unwrap();
+        assert_eq!(c.portal_link_days, 3);
+        let err = from_toml("[portal]\nlink_days = 0", &[], Overrides::default()).unwrap_err();
+        assert!(err.to_string().starts_with("portal.link_days"), "{err}");
     }
 
     #[test]

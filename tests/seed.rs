@@ -146,6 +146,7 @@ fn sample(n: u64) -> Vec<EntryDraft> {
                 billable: i % 5 != 0,
                 internal: i % 11 == 0,
                 internal_note: String::new(),
+                approved: false,
             }
         })
         .collect()
@@ -163,6 +164,7 @@ fn as_entry(draft: EntryDraft, now: Timestamp) -> Entry {
         billable: draft.billable,
         internal: draft.internal,
         internal_note: draft.internal_note,
+        approved: draft.approved,
         source: Source::Import,
         created_at: now,
         updated_at: now,

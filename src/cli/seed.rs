@@ -291,6 +291,7 @@ fn project(
         end: None,
         members: Vec::new(),
         rate: None,
+        lens: None,
         created_at: now,
     })
 }
@@ -497,6 +498,7 @@ fn day_of(
                 12..=18 => Source::Manual,
                 _ => Source::Import,
             },
+            approved: false,
             created_at: created,
             updated_at: created,
         };

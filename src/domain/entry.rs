@@ -49,6 +49,8 @@ pub struct Entry {
     pub internal: bool,
     /// A note for staff only.
     pub internal_note: String,
+    /// Approved by a manager; a lens may publish only approved time.
+    pub approved: bool,
     pub source: Source,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -77,6 +79,25 @@ pub struct EntryDraft {
     pub billable: bool,
     pub internal: bool,
     pub internal_note: String,
+    pub approved: bool,
+}
+
+impl From<&Entry> for EntryDraft {
+    /// The draft an edit starts from: the entry as it stands.
+    fn from(entry: &Entry) -> Self {
+        EntryDraft {
+            project_id: entry.project_id,
+            category_id: entry.category_id,
+            user_id: entry.user_id,
+            start: entry.start,
+            end: entry.end,
+            description: entry.description.clone(),
+            billable: entry.billable,
+            internal: entry.internal,
+            internal_note: entry.internal_note.clone(),
+            approved: entry.approved,
+        }
+    }
 }
 
 impl EntryDraft {
@@ -155,6 +176,7 @@ mod tests {
             billable: true,
             internal: false,
             internal_note: String::new(),
+            approved: false,
         }
     }
 

@@ -7,9 +7,11 @@
 pub mod budget;
 pub mod category;
 pub mod client;
+pub mod contact;
 pub mod entry;
 pub mod hygiene;
 pub mod ids;
+pub mod lens;
 pub mod milestone;
 pub mod money;
 pub mod project;

@@ -4,6 +4,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
+use super::lens::Lens;
 use super::{ClientId, Invalid, ProjectId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,11 +88,19 @@ pub struct Project {
     /// The project's billing rate per hour, in minor units.
     pub rate: Option<i64>,
     pub created_at: Timestamp,
+    /// What the client sees; `None` follows the agency default.
+    #[serde(default)]
+    pub lens: Option<Lens>,
 }
 
 impl Project {
     pub fn has_member(&self, user: UserId) -> bool {
         self.members.contains(&user)
+    }
+
+    /// The lens in force: the project's own, else the agency default.
+    pub fn lens_or(&self, default: &Lens) -> Lens {
+        self.lens.unwrap_or(*default)
     }
 
     /// Checks the rules that span fields.

@@ -91,6 +91,7 @@ mod tests {
             billable,
             internal,
             internal_note: String::new(),
+            approved: false,
             source: Source::Manual,
             created_at: now,
             updated_at: now,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Invalid;
 use super::hygiene::HygieneRules;
+use super::lens::Lens;
 use super::money::Currency;
 use super::time::Calendar;
 
@@ -19,6 +20,9 @@ pub struct AgencySettings {
     /// Entries starting before this local date are frozen for non-admins.
     pub lock_date: Option<Date>,
     pub hygiene: HygieneRules,
+    /// What clients see of a project that has no lens of its own.
+    #[serde(default)]
+    pub lens: Lens,
 }
 
 impl Default for AgencySettings {
@@ -30,6 +34,7 @@ impl Default for AgencySettings {
             week_start: Weekday::Monday,
             lock_date: None,
             hygiene: HygieneRules::default(),
+            lens: Lens::default(),
         }
     }
 }

@@ -33,6 +33,7 @@ impl Timer {
             billable: self.billable,
             internal: false,
             internal_note: String::new(),
+            approved: false,
         }
     }
 }

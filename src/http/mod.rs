@@ -8,6 +8,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod pages;
+pub mod portal;
 pub mod staff;
 
 use std::sync::Arc;
@@ -107,6 +108,7 @@ pub fn app(
         .route("/static/{file:.*}", web::get().to(static_file))
         .service(web::scope("/api/v1").configure(api::routes))
         .configure(staff::routes)
+        .configure(portal::routes)
         .default_service(web::to(not_found))
 }
 

@@ -35,7 +35,10 @@ async fn purge_expired_sessions(state: State) {
         let now = Timestamp::now();
         match state
             .store
-            .write(move |txn| purge_sessions(txn, now, idle, absolute))
+            .write(move |txn| {
+                Ok(purge_sessions(txn, now, idle, absolute)?
+                    + crate::store::portal::purge(txn, now, idle, absolute)?)
+            })
             .await
         {
             Ok(0) => {}

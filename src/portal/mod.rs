@@ -1,3 +1,15 @@
-//! The client portal: for now the burn-down chart, which staff pages show too.
+//! The client portal's core: the lens projection and the view types it
+//! produces.
+//!
+//! Internal data goes into `project::project` as a `PortalInput` and comes
+//! out as a `view::ProjectView`; portal pages see nothing else. `load`
+//! reads an input from the store, `chart` draws the burn-down, and `emails`
+//! builds the portal's messages.
 
 pub mod chart;
+pub mod emails;
+pub mod load;
+pub mod project;
+pub mod view;
+
+pub use project::{PortalInput, project};

@@ -44,7 +44,11 @@ fn vet(txn: &WriteTransaction, actor: Actor, draft: EntryDraft) -> Result<EntryD
     let category: Category = txn
         .get(draft.category_id.0)?
         .ok_or_else(|| Invalid::new("category_id", "no such category"))?;
-    let draft = draft.validate(&category)?;
+    let mut draft = draft.validate(&category)?;
+    // Approval is a manager's word; an edit by anyone else withdraws it.
+    if !actor.role.sees_all_time() {
+        draft.approved = false;
+    }
     let settings = txn.settings()?;
     check_lock(
         settings.lock_date,
@@ -95,6 +99,7 @@ pub fn insert_vetted(
         billable: draft.billable,
         internal: draft.internal,
         internal_note: draft.internal_note,
+        approved: draft.approved,
         source,
         created_at: now,
         updated_at: now,
@@ -216,6 +221,7 @@ pub fn update(
         billable: draft.billable,
         internal: draft.internal,
         internal_note: draft.internal_note,
+        approved: draft.approved,
         updated_at: now,
         ..old.clone()
     };
@@ -392,6 +398,49 @@ pub fn stop_timer(
         draft.end = draft.start + crate::domain::entry::MAX_ENTRY;
     }
     create(txn, actor, draft, Source::Timer, now).map(Some)
+}
+
+/// Approves every entry of `project` that ended by `until`; returns how
+/// many changed. Managers only. Roll-ups do not count approval, so they
+/// stay as they are.
+pub fn approve_until(
+    txn: &WriteTransaction,
+    actor: Actor,
+    project: ProjectId,
+    until: Timestamp,
+    now: Timestamp,
+) -> Result<usize, Error> {
+    if !actor.role.sees_all_time() {
+        return Err(Error::NotFound);
+    }
+    let _: Project = txn.must(project.0)?;
+    let ids: Vec<u64> = {
+        let index = txn.open_table(tables::ENTRIES_BY_PROJECT)?;
+        let mut ids = Vec::new();
+        for row in
+            index.range((project.0, i64::MIN, 0)..(project.0, until.as_second(), u64::MAX))?
+        {
+            ids.push(row?.0.value().2);
+        }
+        ids
+    };
+    let mut changed = 0;
+    for id in ids {
+        let entry: Entry = txn.must(id)?;
+        if entry.approved || entry.end > until {
+            continue;
+        }
+        records::put(
+            txn,
+            &Entry {
+                approved: true,
+                updated_at: now,
+                ..entry
+            },
+        )?;
+        changed += 1;
+    }
+    Ok(changed)
 }
 
 /// Recomputes all roll-ups from entries and lists every difference from

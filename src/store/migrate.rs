@@ -70,6 +70,11 @@ fn create_v1(txn: &WriteTransaction) -> Result<(), Error> {
     txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
     txn.open_table(tables::ROLLUP_USER_WEEK)?;
     crate::mail::outbox::prepare(txn, rand::random())?;
+    txn.open_table(tables::CONTACTS)?;
+    txn.open_table(tables::CONTACTS_BY_EMAIL)?;
+    txn.open_table(tables::MAGIC_LINKS)?;
+    txn.open_table(tables::PORTAL_SESSIONS)?;
+    txn.open_table(tables::PORTAL_ACCESS)?;
     let mut settings = txn.open_table(tables::SETTINGS)?;
     if settings.get("agency")?.is_none() {
         settings.insert("agency", encode(&AgencySettings::default()).as_slice())?;

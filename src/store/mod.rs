@@ -9,6 +9,7 @@ pub mod auth;
 mod codec;
 pub mod entries;
 pub mod migrate;
+pub mod portal;
 pub mod records;
 pub mod rollups;
 pub mod settings;

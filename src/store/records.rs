@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use super::{Error, decode, encode, next_id, tables};
 use crate::domain::category::Category;
 use crate::domain::client::Client;
+use crate::domain::contact::Contact;
 use crate::domain::entry::Entry;
 use crate::domain::milestone::Milestone;
 use crate::domain::project::Project;
@@ -41,6 +42,7 @@ record!(Project, tables::PROJECTS, "projects");
 record!(Category, tables::CATEGORIES, "categories");
 record!(Milestone, tables::MILESTONES, "milestones");
 record!(Entry, tables::ENTRIES, "entries");
+record!(Contact, tables::CONTACTS, "contacts");
 
 /// Reads shared by read and write transactions, so a write sees exactly
 /// what a read would.

@@ -49,3 +49,18 @@ pub const ROLLUP_PROJECT_DAY: TableDefinition<(u64, i32), Bytes> =
 /// (user, week start day) -> tally.
 pub const ROLLUP_USER_WEEK: TableDefinition<(u64, i32), Bytes> =
     TableDefinition::new("rollup_user_week");
+
+/// Client contacts, the people who sign in to the portal.
+pub const CONTACTS: TableDefinition<u64, Bytes> = TableDefinition::new("contacts");
+/// Normalised email -> contact; one contact per address across all clients.
+pub const CONTACTS_BY_EMAIL: TableDefinition<&str, u64> = TableDefinition::new("contacts_by_email");
+/// sha-256 of a magic-link token -> link.
+pub const MAGIC_LINKS: TableDefinition<&[u8; 32], Bytes> = TableDefinition::new("magic_links");
+/// sha-256 of a portal session token -> portal session; apart from staff
+/// sessions, so neither kind of cookie opens the other side.
+pub const PORTAL_SESSIONS: TableDefinition<&[u8; 32], Bytes> =
+    TableDefinition::new("portal_sessions");
+/// (client, microseconds since the epoch, sequence) -> portal page view.
+/// Append-only.
+pub const PORTAL_ACCESS: TableDefinition<(u64, i64, u64), Bytes> =
+    TableDefinition::new("portal_access");

@@ -144,6 +144,7 @@ pub async fn world(h: &Harness) -> World {
                     end: None,
                     members: vec![member],
                     rate: None,
+                    lens: None,
                     created_at: Timestamp::now(),
                 };
                 records::put(txn, &project)?;
@@ -215,6 +216,7 @@ pub fn draft(
         billable: true,
         internal: false,
         internal_note: String::new(),
+        approved: false,
     }
 }
 

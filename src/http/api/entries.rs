@@ -284,6 +284,7 @@ impl Changes {
             billable: f.billable.unwrap_or(draft.billable),
             internal: f.internal.unwrap_or(draft.internal),
             internal_note: f.internal_note.unwrap_or(draft.internal_note),
+            approved: draft.approved,
         }
     }
 
@@ -310,22 +311,9 @@ impl Changes {
             billable: true,
             internal: false,
             internal_note: String::new(),
+            approved: false,
         };
         Ok(self.over(base))
-    }
-}
-
-fn draft_of(entry: &Entry) -> EntryDraft {
-    EntryDraft {
-        project_id: entry.project_id,
-        category_id: entry.category_id,
-        user_id: entry.user_id,
-        start: entry.start,
-        end: entry.end,
-        description: entry.description.clone(),
-        billable: entry.billable,
-        internal: entry.internal,
-        internal_note: entry.internal_note.clone(),
     }
 }
 
@@ -357,7 +345,13 @@ async fn update(
         .store
         .write(move |txn| {
             let changes = changes.clone();
-            let entry = entries::update(txn, actor, id, |old| changes.over(draft_of(old)), now)?;
+            let entry = entries::update(
+                txn,
+                actor,
+                id,
+                |old| changes.over(EntryDraft::from(old)),
+                now,
+            )?;
             Ok(EntryView::new(entry, &txn.settings()?.hygiene))
         })
         .await?;

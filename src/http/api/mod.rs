@@ -10,6 +10,7 @@ mod categories;
 mod clients;
 mod entries;
 mod export;
+mod portal;
 mod projects;
 mod summary;
 mod timer;
@@ -32,6 +33,7 @@ use crate::store::{self, records::Reads};
 const OPENAPI: &str = include_str!("../../../assets/openapi.json");
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    portal::routes(cfg);
     cfg.route("/openapi.json", web::get().to(openapi))
         .configure(clients::routes)
         .configure(categories::routes)

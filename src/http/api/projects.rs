@@ -261,6 +261,7 @@ async fn create(state: State, user: ApiUser, body: web::Json<ProjectFields>) -> 
                 end: None,
                 members: Vec::new(),
                 rate: None,
+                lens: None,
                 created_at: now,
             };
             fields.apply(txn, &mut project)?;

@@ -265,7 +265,9 @@ impl Parsed {
         })
     }
 
-    fn draft(&self, user: UserId, span: (Timestamp, Timestamp)) -> EntryDraft {
+    /// The draft the form describes; `approved` carries over from the entry
+    /// being edited (the store withdraws it when a non-manager edits).
+    fn draft(&self, user: UserId, span: (Timestamp, Timestamp), approved: bool) -> EntryDraft {
         EntryDraft {
             project_id: self.project_id,
             category_id: self.category_id,
@@ -276,6 +278,7 @@ impl Parsed {
             billable: self.form.billable.is_some(),
             internal: self.form.internal.is_some(),
             internal_note: self.form.internal_note.clone(),
+            approved,
         }
     }
 }
@@ -387,7 +390,7 @@ pub async fn create(state: State, posted: Posted<EntryForm>) -> Result<HttpRespo
         Ok(parsed) => parsed,
         Err(invalid) => return rejected(&state, &staff, None, form, invalid),
     };
-    let draft = parsed.draft(actor.id, parsed.span);
+    let draft = parsed.draft(actor.id, parsed.span, false);
     let now = Timestamp::now();
     let result = state
         .store
@@ -447,7 +450,7 @@ pub async fn update(
                     } else {
                         parsed.span
                     };
-                    parsed.draft(old.user_id, span)
+                    parsed.draft(old.user_id, span, old.approved)
                 },
                 now,
             )

@@ -9,9 +9,11 @@
 
 mod categories;
 mod clients;
+mod contacts;
 mod entries;
 mod forms;
 mod home;
+mod lens;
 mod milestones;
 mod outbox;
 mod projects;
@@ -51,7 +53,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(users::routes)
         .configure(settings::routes)
         .route("/admin/outbox", web::get().to(outbox::list))
-        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));
+        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry))
+        .route("/clients/{id}/contacts", web::get().to(contacts::list))
+        .route("/clients/{id}/contacts", web::post().to(contacts::add))
+        .route(
+            "/clients/{id}/contacts/{contact}/access",
+            web::post().to(contacts::set_access),
+        )
+        .route(
+            "/clients/{id}/contacts/{contact}/invite",
+            web::post().to(contacts::invite),
+        )
+        .route("/projects/{id}/lens", web::get().to(lens::edit))
+        .route("/projects/{id}/lens", web::post().to(lens::save))
+        .route("/projects/{id}/approve", web::post().to(lens::approve))
+        .route("/projects/{id}/preview", web::get().to(lens::preview));
 }
 
 /// For a form that only managers may post: anyone else learns nothing.
@@ -141,6 +157,8 @@ pub fn flash_message(code: &str) -> Option<&'static str> {
         "disabled" => "Disabled; their sessions are ended.",
         "enabled" => "Enabled.",
         "retried" => "Queued for another attempt.",
+        "invited" => "Invitation queued.",
+        "approved" => "Time approved.",
         _ => return None,
     })
 }

@@ -496,6 +496,7 @@ async fn submit(
                 end: None,
                 members: Vec::new(),
                 rate: None,
+                lens: None,
                 created_at: Timestamp::now(),
             },
         };
