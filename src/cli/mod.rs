@@ -130,10 +130,31 @@ fn read_password(prompt: &str) -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// Opens the store for a command, with the lock error said plainly.
+/// Opens the store of an existing data directory for an admin command.
+///
+/// A missing database is an error here rather than created, so that a typo
+/// in `--data` is not answered by an empty, healthy-looking agency.
 fn open_store(config: &Config) -> anyhow::Result<crate::store::Store> {
-    Ok(crate::store::Store::open(
-        &config.data_dir,
-        Default::default(),
-    )?)
+    let db = config.data_dir.join(crate::store::DB_FILE);
+    if !db.exists() {
+        anyhow::bail!(
+            "{} holds no glasshouse database; create one with `glasshouse init` or pass --data",
+            config.data_dir.display()
+        );
+    }
+    open_store_with(config, Default::default())
+}
+
+/// Opens (or creates) the store in the data directory, which must exist.
+fn open_store_with(
+    config: &Config,
+    metrics: crate::metrics::StoreMetrics,
+) -> anyhow::Result<crate::store::Store> {
+    if !config.data_dir.is_dir() {
+        anyhow::bail!(
+            "the data directory {} does not exist; create it with `glasshouse init` or pass --data",
+            config.data_dir.display()
+        );
+    }
+    Ok(crate::store::Store::open(&config.data_dir, metrics)?)
 }
