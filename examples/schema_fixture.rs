@@ -14,7 +14,11 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .map(PathBuf::from)
         .ok_or_else(|| anyhow::anyhow!("usage: schema_fixture FILE"))?;
-    anyhow::ensure!(!target.exists(), "{} exists; remove it first", target.display());
+    anyhow::ensure!(
+        !target.exists(),
+        "{} exists; remove it first",
+        target.display()
+    );
     let dir = tempfile::tempdir()?;
     {
         let store = glasshouse::store::Store::open(dir.path(), Default::default())?;

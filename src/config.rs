@@ -372,7 +372,10 @@ mod tests {
         let error = toml::from_str::<FileConfig>(text).unwrap_err();
         let line = one_line(text, &error);
         assert!(!line.contains('\n'), "{line}");
-        assert!(line.starts_with("line 3, `idle_minutes = \"soon\"`"), "{line}");
+        assert!(
+            line.starts_with("line 3, `idle_minutes = \"soon\"`"),
+            "{line}"
+        );
         let text = "lisen = \"127.0.0.1:1\"";
         let line = one_line(text, &toml::from_str::<FileConfig>(text).unwrap_err());
         assert!(line.contains("unknown field `lisen`"), "{line}");

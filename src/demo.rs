@@ -39,12 +39,48 @@ const HISTORY_DAYS: i64 = 182;
 
 /// (email, name, role, default rate, cost rate) in euro cents per hour.
 const STAFF: [(&str, &str, Role, i64, i64); 6] = [
-    ("olivia@northwind.example", "Olivia Hart", Role::Owner, 140_00, 70_00),
-    ("adam@northwind.example", "Adam Novak", Role::Admin, 110_00, 55_00),
-    ("mara@northwind.example", "Mara Lindqvist", Role::Manager, 115_00, 52_00),
-    ("jonas@northwind.example", "Jonas Weber", Role::Member, 105_00, 45_00),
-    ("priya@northwind.example", "Priya Shah", Role::Member, 120_00, 50_00),
-    ("lukas@northwind.example", "Lukas Brandt", Role::Member, 95_00, 40_00),
+    (
+        "olivia@northwind.example",
+        "Olivia Hart",
+        Role::Owner,
+        140_00,
+        70_00,
+    ),
+    (
+        "adam@northwind.example",
+        "Adam Novak",
+        Role::Admin,
+        110_00,
+        55_00,
+    ),
+    (
+        "mara@northwind.example",
+        "Mara Lindqvist",
+        Role::Manager,
+        115_00,
+        52_00,
+    ),
+    (
+        "jonas@northwind.example",
+        "Jonas Weber",
+        Role::Member,
+        105_00,
+        45_00,
+    ),
+    (
+        "priya@northwind.example",
+        "Priya Shah",
+        Role::Member,
+        120_00,
+        50_00,
+    ),
+    (
+        "lukas@northwind.example",
+        "Lukas Brandt",
+        Role::Member,
+        95_00,
+        40_00,
+    ),
 ];
 
 const OLIVIA: UserId = UserId(1);
@@ -328,7 +364,11 @@ fn seed_projects(
     Ok(plans)
 }
 
-fn seed_milestones(txn: &WriteTransaction, today: Date, now: Timestamp) -> Result<(), store::Error> {
+fn seed_milestones(
+    txn: &WriteTransaction,
+    today: Date,
+    now: Timestamp,
+) -> Result<(), store::Error> {
     use MilestoneStatus::{Done, InProgress, Planned};
     // (project, title, due in days from today, status, shown to the client)
     let milestones = [
@@ -352,7 +392,8 @@ fn seed_milestones(txn: &WriteTransaction, today: Date, now: Timestamp) -> Resul
     ];
     for (project, title, due, status, client_visible) in milestones {
         let due = day(today, due);
-        let done_at = (status == Done).then(|| now - SignedDuration::from_hours(24 * i64::from((today - due).get_days())));
+        let done_at = (status == Done)
+            .then(|| now - SignedDuration::from_hours(24 * i64::from((today - due).get_days())));
         let milestone = Milestone {
             id: MilestoneId(records::new_id::<Milestone>(txn)?),
             project_id: ProjectId(project),
@@ -564,9 +605,15 @@ mod tests {
     fn seeds_once_and_recognises_itself() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), Default::default()).unwrap();
-        let logins = seed_if_empty(&store).unwrap().expect("an empty store is seeded");
+        let logins = seed_if_empty(&store)
+            .unwrap()
+            .expect("an empty store is seeded");
         assert_eq!(logins.len(), 6);
-        assert!(logins.iter().any(|(e, r)| e == "olivia@northwind.example" && r == "owner"));
+        assert!(
+            logins
+                .iter()
+                .any(|(e, r)| e == "olivia@northwind.example" && r == "owner")
+        );
 
         let (users, entries, settings) = store
             .read(|txn| Ok((txn.all::<User>()?, txn.all::<Entry>()?, txn.settings()?)))
@@ -574,11 +621,19 @@ mod tests {
         assert_eq!(users.len(), 6);
         assert_eq!(settings.name, "Northwind Studio");
         assert!(entries.len() > 1000, "{} entries", entries.len());
-        assert!(entries.iter().any(|e| e.internal && !e.internal_note.is_empty()));
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.internal && !e.internal_note.is_empty())
+        );
         assert!(entries.iter().any(|e| !e.billable));
         assert!(entries.iter().any(|e| e.category_id == TRAINING));
         let rules = HygieneRules::default();
-        assert!(entries.iter().any(|e| rules.check(&e.description).is_some()));
+        assert!(
+            entries
+                .iter()
+                .any(|e| rules.check(&e.description).is_some())
+        );
         // Internal categories are never billable, as the domain demands.
         assert!(
             entries

@@ -1,6 +1,7 @@
 //! The command line, run as the real binary: set-up, serving, the demo, and
 //! the errors an admin meets.
 
+#[path = "common/process.rs"]
 mod common;
 
 use common::{Server, assert_one_line_error, init, run, sign_in, stderr, stdout};
@@ -18,7 +19,10 @@ fn data_dir() -> (tempfile::TempDir, std::path::PathBuf) {
 fn init_then_serve_then_sign_in() {
     let (_tmp, data) = data_dir();
     init(&data, OWNER, PASSWORD);
-    assert!(data.join("glasshouse.toml").exists(), "init writes a config");
+    assert!(
+        data.join("glasshouse.toml").exists(),
+        "init writes a config"
+    );
 
     let server = Server::start(&data, &["serve"]);
     let session = sign_in(&server, OWNER, PASSWORD).expect("the owner signs in");
@@ -36,7 +40,11 @@ fn init_then_serve_then_sign_in() {
 fn init_twice_is_refused() {
     let (_tmp, data) = data_dir();
     init(&data, OWNER, PASSWORD);
-    let output = run(&data, &["init", "--admin-email", "other@example.com"], "x\n");
+    let output = run(
+        &data,
+        &["init", "--admin-email", "other@example.com"],
+        "x\n",
+    );
     let line = assert_one_line_error(&output);
     assert!(line.contains("already has users"), "{line}");
 }
@@ -53,7 +61,10 @@ fn demo_prints_logins_serves_and_passes_check() {
     for login in ["olivia@northwind.example", "mara@northwind.example"] {
         assert!(printed.contains(login), "{printed}");
     }
-    assert!(printed.contains("owner") && printed.contains("member"), "{printed}");
+    assert!(
+        printed.contains("owner") && printed.contains("member"),
+        "{printed}"
+    );
     assert!(sign_in(&server, "mara@northwind.example", "demo-password").is_ok());
     server.kill();
 
@@ -111,7 +122,11 @@ fn a_second_process_on_the_same_directory_is_refused() {
     let _server = Server::start(&data, &["serve"]);
 
     let port = common::free_port().to_string();
-    let second = run(&data, &["serve", "--listen", &format!("127.0.0.1:{port}")], "");
+    let second = run(
+        &data,
+        &["serve", "--listen", &format!("127.0.0.1:{port}")],
+        "",
+    );
     let line = assert_one_line_error(&second);
     assert!(line.contains("in use"), "{line}");
     assert!(line.contains(&data.display().to_string()), "{line}");
@@ -131,18 +146,37 @@ fn user_commands_name_what_is_wrong() {
         "a long new password\n",
     );
     let line = assert_one_line_error(&unknown);
-    assert!(line.contains("no user with the email nobody@example.com"), "{line}");
+    assert!(
+        line.contains("no user with the email nobody@example.com"),
+        "{line}"
+    );
 
     let bad_email = run(
         &data,
-        &["user", "add", "--email", "not-an-address", "--name", "Nobody"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "not-an-address",
+            "--name",
+            "Nobody",
+        ],
         "a long new password\n",
     );
     assert!(assert_one_line_error(&bad_email).contains("email"));
 
     let added = run(
         &data,
-        &["user", "add", "--email", "Ana@Example.com", "--name", "Ana", "--role", "manager"],
+        &[
+            "user",
+            "add",
+            "--email",
+            "Ana@Example.com",
+            "--name",
+            "Ana",
+            "--role",
+            "manager",
+        ],
         "a long new password\n",
     );
     assert!(added.status.success(), "{}", stderr(&added));
@@ -153,16 +187,30 @@ fn user_commands_name_what_is_wrong() {
     );
     assert!(assert_one_line_error(&duplicate).contains("exists"));
 
-    let disabled = run(&data, &["user", "disable", "--email", "ana@example.com"], "");
+    let disabled = run(
+        &data,
+        &["user", "disable", "--email", "ana@example.com"],
+        "",
+    );
     assert!(disabled.status.success(), "{}", stderr(&disabled));
     let listed = stdout(&run(&data, &["user", "list"], ""));
-    let ana = listed.lines().find(|l| l.contains("ana@example.com")).unwrap();
-    assert!(ana.contains("manager") && ana.contains("disabled"), "{listed}");
+    let ana = listed
+        .lines()
+        .find(|l| l.contains("ana@example.com"))
+        .unwrap();
+    assert!(
+        ana.contains("manager") && ana.contains("disabled"),
+        "{listed}"
+    );
 
     let last_owner = run(&data, &["user", "disable", "--email", OWNER], "");
     assert!(assert_one_line_error(&last_owner).contains("last active owner"));
 
-    let weak = run(&data, &["user", "set-password", "--email", OWNER], "short\n");
+    let weak = run(
+        &data,
+        &["user", "set-password", "--email", OWNER],
+        "short\n",
+    );
     assert!(assert_one_line_error(&weak).contains("password"));
 }
 
@@ -178,7 +226,10 @@ fn an_invalid_config_is_reported_by_key() {
 
     std::fs::write(&config, "[session]\nidle_minutes = \"soon\"\n").unwrap();
     let line = assert_one_line_error(&run(&data, &["serve"], ""));
-    assert!(line.contains("idle_minutes") && line.contains("line 2"), "{line}");
+    assert!(
+        line.contains("idle_minutes") && line.contains("line 2"),
+        "{line}"
+    );
 
     std::fs::write(&config, "listen = \"nowhere\"\n").unwrap();
     let line = assert_one_line_error(&run(&data, &["serve"], ""));
@@ -204,7 +255,10 @@ fn an_unreadable_config_is_an_error() {
     std::fs::remove_file(&config).unwrap();
     std::fs::create_dir(&config).unwrap();
     let line = assert_one_line_error(&run(&data, &["check"], ""));
-    assert!(line.contains("cannot read") && line.contains("glasshouse.toml"), "{line}");
+    assert!(
+        line.contains("cannot read") && line.contains("glasshouse.toml"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -222,13 +276,20 @@ fn tokens_are_created_listed_and_revoked() {
     let (_tmp, data) = data_dir();
     init(&data, OWNER, PASSWORD);
 
-    let created = run(&data, &["token", "create", "--email", OWNER, "--name", "ci"], "");
+    let created = run(
+        &data,
+        &["token", "create", "--email", OWNER, "--name", "ci"],
+        "",
+    );
     assert!(created.status.success(), "{}", stderr(&created));
     let token = stdout(&created).trim().to_owned();
     assert_eq!(token.len(), 43, "{token}");
 
     let listed = stdout(&run(&data, &["token", "list"], ""));
-    assert!(listed.contains("ci") && !listed.contains(&token), "{listed}");
+    assert!(
+        listed.contains("ci") && !listed.contains(&token),
+        "{listed}"
+    );
     let id = listed.split('\t').next().unwrap().trim().to_owned();
 
     let revoked = run(&data, &["token", "revoke", &id], "");
@@ -237,6 +298,38 @@ fn tokens_are_created_listed_and_revoked() {
     let again = run(&data, &["token", "revoke", &id], "");
     assert!(assert_one_line_error(&again).contains(&format!("no token with the id {id}")));
 
-    let unknown = run(&data, &["token", "create", "--email", "nobody@example.com"], "");
+    let unknown = run(
+        &data,
+        &["token", "create", "--email", "nobody@example.com"],
+        "",
+    );
     assert!(assert_one_line_error(&unknown).contains("no user"));
+}
+
+#[test]
+fn backup_waits_for_a_stopped_server_and_restores() {
+    let (tmp, data) = data_dir();
+    init(&data, OWNER, PASSWORD);
+    let target = tmp.path().join("backup.redb");
+    let target_arg = target.to_str().unwrap();
+
+    let server = Server::start(&data, &["serve"]);
+    let refused = run(&data, &["backup", "--to", target_arg], "");
+    assert!(assert_one_line_error(&refused).contains("in use"));
+    assert!(!target.exists());
+    server.kill();
+
+    let done = run(&data, &["backup", "--to", target_arg], "");
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(stdout(&done).contains("tables"), "{}", stdout(&done));
+    let again = run(&data, &["backup", "--to", target_arg], "");
+    assert!(assert_one_line_error(&again).contains("exists"));
+
+    let restored = tmp.path().join("restored");
+    std::fs::create_dir(&restored).unwrap();
+    std::fs::copy(&target, restored.join("glasshouse.redb")).unwrap();
+    let check = run(&restored, &["check"], "");
+    assert!(check.status.success(), "{}", stderr(&check));
+    let users = stdout(&run(&restored, &["user", "list"], ""));
+    assert!(users.contains(OWNER), "{users}");
 }

@@ -2,6 +2,7 @@
 //! threads over the JSON API, is killed mid-load, and after a restart every
 //! entry it acknowledged is there and the roll-ups still match.
 
+#[path = "common/process.rs"]
 mod common;
 
 use std::sync::Arc;
@@ -68,7 +69,10 @@ fn post_entries(
             }
             Ok(response) => panic!("unexpected answer {}", response.status()),
             Err(ureq::Error::Status(code, response)) => {
-                panic!("the API refused an entry: {code} {:?}", response.into_string())
+                panic!(
+                    "the API refused an entry: {code} {:?}",
+                    response.into_string()
+                )
             }
             // The server is gone: whatever was acknowledged so far counts.
             Err(ureq::Error::Transport(_)) => break,
@@ -83,7 +87,11 @@ fn acknowledged_entries_survive_a_kill() {
     let data = tmp.path().join("data");
     Server::start(&data, &["demo"]).kill();
 
-    let created = run(&data, &["token", "create", "--email", MEMBER, "--name", "load"], "");
+    let created = run(
+        &data,
+        &["token", "create", "--email", MEMBER, "--name", "load"],
+        "",
+    );
     assert!(created.status.success(), "{}", stderr(&created));
     let token = stdout(&created).trim().to_owned();
 
@@ -109,7 +117,11 @@ fn acknowledged_entries_survive_a_kill() {
     for thread in threads {
         entries.extend(thread.join().expect("a load thread"));
     }
-    assert!(entries.len() >= KILL_AFTER, "only {} entries were acknowledged", entries.len());
+    assert!(
+        entries.len() >= KILL_AFTER,
+        "only {} entries were acknowledged",
+        entries.len()
+    );
 
     let restarted = Server::start(&data, &["serve"]);
     let agent = common::agent();
@@ -126,5 +138,10 @@ fn acknowledged_entries_survive_a_kill() {
     restarted.kill();
 
     let check = run(&data, &["check"], "");
-    assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
 }

@@ -16,7 +16,9 @@ use glasshouse::store::records::Reads;
 use glasshouse::store::{DB_FILE, OpenError, Store, auth, entries, migrate, tables};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A copy of a fixture as the database of a fresh data directory, so that
@@ -67,7 +69,10 @@ fn a_v1_database_opens_and_reads_back() {
                 assert_eq!((entry.billable, entry.internal), (billable, internal));
                 assert_eq!(entry.internal_note, note);
             }
-            assert_eq!(entries::timer(txn, dataset::timer().user_id)?, Some(dataset::timer()));
+            assert_eq!(
+                entries::timer(txn, dataset::timer().user_id)?,
+                Some(dataset::timer())
+            );
             let token = auth::api_token(txn, &dataset::TOKEN_HASH)?.expect("the token");
             assert_eq!(token.name, "fixture");
             assert_eq!(entries::check(txn)?, Vec::<String>::new());
@@ -95,7 +100,13 @@ fn a_v1_database_takes_new_writes() {
                 internal_note: String::new(),
             };
             let now = dataset::at("2026-02-02T10:00:00Z");
-            entries::create(txn, owner, draft, glasshouse::domain::entry::Source::Api, now)
+            entries::create(
+                txn,
+                owner,
+                draft,
+                glasshouse::domain::entry::Source::Api,
+                now,
+            )
         })
         .unwrap();
     // The id sequence carried over: no id of the fixture is reused.

@@ -1,6 +1,7 @@
 //! The command line: parse, resolve the configuration, hand over to one
 //! file per subcommand. Errors end the process with one line and exit 1.
 
+mod backup;
 mod check;
 mod demo;
 mod healthcheck;
@@ -73,6 +74,16 @@ enum Command {
     },
     /// Recompute roll-ups from entries and report any difference.
     Check,
+    /// Write a consistent copy of the database to a new file.
+    ///
+    /// Run it while the server is stopped: the data directory is held by one
+    /// process at a time. To restore, stop the server and put the file in
+    /// place of glasshouse.redb in the data directory.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -112,6 +123,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Token(command) => token::run(load()?, command)?,
         Command::Healthcheck { url } => return healthcheck::run(load()?, url),
         Command::Check => return check::run(load()?),
+        Command::Backup { to } => backup::run(load()?, &to)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,10 @@
 //! Running the real `glasshouse` binary: one-shot commands, and a server on
 //! a free port that is polled until healthy and killed when dropped.
 
-#![allow(dead_code, reason = "each test file uses a different part of this module")]
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of this module"
+)]
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -31,7 +34,10 @@ pub fn command(data: &Path) -> Command {
             command.env_remove(key);
         }
     }
-    command.arg("--data").arg(data).env("GLASSHOUSE_LOG", "warn");
+    command
+        .arg("--data")
+        .arg(data)
+        .env("GLASSHOUSE_LOG", "warn");
     command
 }
 
@@ -55,7 +61,10 @@ pub fn run(data: &Path, args: &[&str], stdin: &str) -> Output {
     while child.try_wait().expect("poll the command").is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("glasshouse {args:?} did not finish: {:?}", child.wait_with_output());
+            panic!(
+                "glasshouse {args:?} did not finish: {:?}",
+                child.wait_with_output()
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -73,7 +82,10 @@ pub fn stderr(output: &Output) -> String {
 /// Asserts the command failed with exactly one `error:` line and no panic.
 pub fn assert_one_line_error(output: &Output) -> String {
     let err = stderr(output);
-    assert!(!output.status.success(), "expected a failure, got {output:?}");
+    assert!(
+        !output.status.success(),
+        "expected a failure, got {output:?}"
+    );
     assert!(!err.contains("panicked"), "a panic: {err}");
     let line = err.trim_end();
     assert!(!line.contains('\n'), "more than one line: {err}");
