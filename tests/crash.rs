@@ -122,6 +122,11 @@ fn acknowledged_entries_survive_a_kill() {
         "only {} entries were acknowledged",
         entries.len()
     );
+    assert!(
+        entries.len() < THREADS * MAX_PER_THREAD,
+        "the load finished before the kill"
+    );
+    println!("{} entries acknowledged before the kill", entries.len());
 
     let restarted = Server::start(&data, &["serve"]);
     let agent = common::agent();
