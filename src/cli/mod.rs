@@ -6,6 +6,7 @@ mod check;
 mod demo;
 mod healthcheck;
 mod init;
+mod mail;
 mod serve;
 mod token;
 mod user;
@@ -84,6 +85,9 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// Look at the outbox, retry dead mail, test the mail settings.
+    #[command(subcommand)]
+    Mail(mail::MailCommand),
 }
 
 pub fn main() -> ExitCode {
@@ -124,6 +128,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Healthcheck { url } => return healthcheck::run(load()?, url),
         Command::Check => return check::run(load()?),
         Command::Backup { to } => backup::run(load()?, &to)?,
+        Command::Mail(command) => mail::run(load()?, command)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -130,7 +130,12 @@ async fn healthz(state: State) -> HttpResponse {
     }
 }
 
-async fn metrics_text(state: State) -> HttpResponse {
+/// Metrics answer only on loopback: they reveal traffic patterns, and a
+/// scraper on the same host (or a proxy that forwards to it) is the norm.
+async fn metrics_text(state: State, req: actix_web::HttpRequest) -> HttpResponse {
+    if !req.peer_addr().is_some_and(|addr| addr.ip().is_loopback()) {
+        return HttpResponse::NotFound().finish();
+    }
     HttpResponse::Ok()
         .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
         .body(state.metrics.render())

@@ -72,6 +72,8 @@ macro_rules! every_table {
         $copy!(tables::ROLLUP_PROJECT_DAY);
         $copy!(tables::ROLLUP_USER_WEEK);
         $copy!(crate::mail::OUTBOX);
+        $copy!(crate::mail::OUTBOX_DUE);
+        $copy!(crate::mail::OUTBOX_DEAD);
     };
 }
 

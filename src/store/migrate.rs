@@ -67,7 +67,7 @@ fn create_v1(txn: &WriteTransaction) -> Result<(), Error> {
     txn.open_table(tables::ROLLUP_PROJECT_WEEK)?;
     txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
     txn.open_table(tables::ROLLUP_USER_WEEK)?;
-    txn.open_table(crate::mail::OUTBOX)?;
+    crate::mail::outbox::prepare(txn, rand::random())?;
     let mut settings = txn.open_table(tables::SETTINGS)?;
     if settings.get("agency")?.is_none() {
         settings.insert("agency", encode(&AgencySettings::default()).as_slice())?;

@@ -1,6 +1,7 @@
 //! The staff side: server-rendered pages that work without JavaScript.
 
 mod home;
+mod outbox;
 mod session;
 
 use actix_web::web;
@@ -15,7 +16,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(session::logout))
         .route("/", web::get().to(home::home))
         .route("/timer/start", web::post().to(home::start_timer))
-        .route("/timer/stop", web::post().to(home::stop_timer));
+        .route("/timer/stop", web::post().to(home::stop_timer))
+        .route("/admin/outbox", web::get().to(outbox::list))
+        .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));
 }
 
 /// Which section of the staff navigation a page belongs to.
@@ -81,6 +84,7 @@ pub fn flash_message(code: &str) -> Option<&'static str> {
         "started" => "Timer started.",
         "stopped" => "Timer stopped; the entry is saved.",
         "not-running" => "No timer was running.",
+        "retried" => "Queued for another attempt.",
         _ => return None,
     })
 }
