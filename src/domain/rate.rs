@@ -58,30 +58,30 @@ mod tests {
     #[test]
     fn the_most_specific_rate_wins() {
         let overrides = ProjectRates {
-            by_category: vec![(CategoryId(2), 150_00)],
-            by_user: vec![(UserId(7), 200_00)],
+            by_category: vec![(CategoryId(2), 15_000)],
+            by_user: vec![(UserId(7), 20_000)],
         };
         let rate = |user, category| {
             RateSources::gather(
-                Some(80_00),
-                Some(120_00),
+                Some(8_000),
+                Some(12_000),
                 &overrides,
                 CategoryId(category),
                 UserId(user),
             )
             .resolve()
         };
-        assert_eq!(rate(1, 1), Some(120_00));
-        assert_eq!(rate(1, 2), Some(150_00));
-        assert_eq!(rate(7, 2), Some(200_00));
+        assert_eq!(rate(1, 1), Some(12_000));
+        assert_eq!(rate(1, 2), Some(15_000));
+        assert_eq!(rate(7, 2), Some(20_000));
         let bare = RateSources::gather(
-            Some(80_00),
+            Some(8_000),
             None,
             &ProjectRates::default(),
             CategoryId(1),
             UserId(1),
         );
-        assert_eq!(bare.resolve(), Some(80_00));
+        assert_eq!(bare.resolve(), Some(8_000));
         assert_eq!(RateSources::default().resolve(), None);
     }
 }

@@ -190,12 +190,15 @@ pub struct Query {
     pub limit: usize,
 }
 
+/// Where the next page of a listing starts: (start second, entry id).
+pub type Cursor = (i64, u64);
+
 /// A page of entries the actor may see, and the cursor of the next page.
 pub fn list(
     txn: &ReadTransaction,
     actor: Actor,
     query: &Query,
-) -> Result<(Vec<Entry>, Option<(i64, u64)>), Error> {
+) -> Result<(Vec<Entry>, Option<Cursor>), Error> {
     let from = query.from.map_or(i64::MIN, |t| t.as_second());
     let to = (query.to.map_or(i64::MAX, |t| t.as_second()), 0);
     let upper = query.before.map_or(to, |cursor| cursor.min(to));

@@ -12,8 +12,10 @@ use crate::domain::settings::AgencySettings;
 
 pub const CURRENT: u64 = 1;
 
+type Migration = fn(&WriteTransaction) -> Result<(), Error>;
+
 /// `MIGRATIONS[n]` takes a database from version `n` to `n + 1`.
-const MIGRATIONS: &[fn(&WriteTransaction) -> Result<(), Error>] = &[create_v1];
+const MIGRATIONS: &[Migration] = &[create_v1];
 
 pub fn run(db: &Database) -> Result<(), OpenError> {
     let found = version(db).map_err(OpenError::Migrate)?;

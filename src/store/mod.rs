@@ -37,8 +37,9 @@ pub enum Error {
     Conflict(String),
     #[error("a record in {table} cannot be read: {detail}")]
     Corrupt { table: &'static str, detail: String },
+    /// Boxed: redb's error is large, and this type is returned everywhere.
     #[error("database: {0}")]
-    Database(#[from] redb::Error),
+    Database(Box<redb::Error>),
     #[error("commit failed: {0}")]
     Commit(String),
     #[error("the store is shutting down")]
@@ -49,13 +50,14 @@ macro_rules! from_redb {
     ($($t:ty),*) => {$(
         impl From<$t> for Error {
             fn from(e: $t) -> Self {
-                Error::Database(redb::Error::from(e))
+                Error::Database(Box::new(redb::Error::from(e)))
             }
         }
     )*};
 }
 
 from_redb!(
+    redb::Error,
     redb::TableError,
     redb::StorageError,
     redb::TransactionError,
@@ -133,7 +135,7 @@ impl Store {
         T: Send + 'static,
         F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
     {
-        let (job, done) = writer::TypedJob::new(op);
+        let (job, done) = writer::TypedJob::boxed(op);
         self.jobs
             .as_ref()
             .ok_or(Error::Closed)?
@@ -148,7 +150,7 @@ impl Store {
         T: Send + 'static,
         F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
     {
-        let (job, done) = writer::TypedJob::new(op);
+        let (job, done) = writer::TypedJob::boxed(op);
         self.jobs
             .as_ref()
             .ok_or(Error::Closed)?

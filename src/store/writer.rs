@@ -41,7 +41,7 @@ where
     T: Send + 'static,
     F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
 {
-    pub(super) fn new(op: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
+    pub(super) fn boxed(op: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
         let (reply, receiver) = oneshot::channel();
         (
             Box::new(TypedJob {

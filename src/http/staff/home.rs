@@ -34,7 +34,7 @@ pub fn loggable_projects(txn: &impl Reads, actor: Actor) -> Result<Vec<Project>,
         .filter(|p| p.status == ProjectStatus::Active)
         .filter(|p| actor.role.sees_all_time() || p.has_member(actor.id))
         .collect();
-    projects.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    projects.sort_by_key(|p| p.name.to_lowercase());
     Ok(projects)
 }
 

@@ -48,7 +48,7 @@ impl Chrome {
     pub fn new(state: &State, staff: &Staff, nav: Nav, flash: Option<&str>) -> Chrome {
         let agency = state
             .store
-            .read(|txn| crate::store::records::Reads::settings(txn))
+            .read(crate::store::records::Reads::settings)
             .map(|s| s.name)
             .unwrap_or_else(|_| "Glasshouse".into());
         Chrome {
