@@ -27,6 +27,11 @@ use crate::domain::{CategoryId, ClientId, MilestoneId, ProjectId, UserId};
 use crate::store::records::{self, Reads};
 use crate::store::{self, Store, encode, entries, tables};
 
+/// An amount in whole euros, as the cents every amount is stored in.
+const fn euros(amount: i64) -> i64 {
+    amount * 100
+}
+
 pub const PASSWORD: &str = "demo-password";
 
 /// The `meta` key that marks a store as seeded by this module.
@@ -43,43 +48,43 @@ const STAFF: [(&str, &str, Role, i64, i64); 6] = [
         "olivia@northwind.example",
         "Olivia Hart",
         Role::Owner,
-        140_00,
-        70_00,
+        euros(140),
+        euros(70),
     ),
     (
         "adam@northwind.example",
         "Adam Novak",
         Role::Admin,
-        110_00,
-        55_00,
+        euros(110),
+        euros(55),
     ),
     (
         "mara@northwind.example",
         "Mara Lindqvist",
         Role::Manager,
-        115_00,
-        52_00,
+        euros(115),
+        euros(52),
     ),
     (
         "jonas@northwind.example",
         "Jonas Weber",
         Role::Member,
-        105_00,
-        45_00,
+        euros(105),
+        euros(45),
     ),
     (
         "priya@northwind.example",
         "Priya Shah",
         Role::Member,
-        120_00,
-        50_00,
+        euros(120),
+        euros(50),
     ),
     (
         "lukas@northwind.example",
         "Lukas Brandt",
         Role::Member,
-        95_00,
-        40_00,
+        euros(95),
+        euros(40),
     ),
 ];
 
@@ -261,9 +266,9 @@ fn seed_projects(
         Plan {
             project: Project {
                 budget_seconds: hours(420),
-                budget_amount: Some(46_000_00),
+                budget_amount: Some(euros(46_000)),
                 members: vec![OLIVIA, MARA, JONAS, PRIYA, LUKAS],
-                rate: Some(110_00),
+                rate: Some(euros(110)),
                 ..project(1, "Website relaunch", ProjectStatus::Active, -175, Some(30))
             },
             worked_until: today,
@@ -280,10 +285,10 @@ fn seed_projects(
         Plan {
             project: Project {
                 budget_seconds: hours(24),
-                budget_amount: Some(2_400_00),
+                budget_amount: Some(euros(2_400)),
                 budget_period: BudgetPeriod::Monthly,
                 members: vec![MARA, PRIYA, LUKAS],
-                rate: Some(100_00),
+                rate: Some(euros(100)),
                 ..project(1, "Care retainer", ProjectStatus::Active, -150, None)
             },
             worked_until: today,
@@ -296,9 +301,9 @@ fn seed_projects(
         Plan {
             project: Project {
                 budget_seconds: hours(160),
-                budget_amount: Some(16_800_00),
+                budget_amount: Some(euros(16_800)),
                 members: vec![MARA, JONAS, LUKAS],
-                rate: Some(105_00),
+                rate: Some(euros(105)),
                 ..project(2, "Spring campaign", ProjectStatus::Done, -180, Some(-70))
             },
             worked_until: day(today, -70),
@@ -312,9 +317,9 @@ fn seed_projects(
         Plan {
             project: Project {
                 budget_seconds: hours(480),
-                budget_amount: Some(55_000_00),
+                budget_amount: Some(euros(55_000)),
                 members: vec![OLIVIA, ADAM, MARA, JONAS, PRIYA],
-                rate: Some(115_00),
+                rate: Some(euros(115)),
                 ..project(2, "Online shop", ProjectStatus::Active, -95, Some(75))
             },
             worked_until: today,
@@ -332,7 +337,7 @@ fn seed_projects(
             project: Project {
                 budget_seconds: hours(90),
                 members: vec![MARA, JONAS, LUKAS],
-                rate: Some(100_00),
+                rate: Some(euros(100)),
                 ..project(3, "Brand refresh", ProjectStatus::Paused, -120, None)
             },
             worked_until: day(today, -40),
@@ -350,9 +355,17 @@ fn seed_projects(
     }
 
     let rates = [
-        (1, vec![(DEVELOPMENT, 125_00), (COPYWRITING, 95_00)], vec![]),
-        (4, vec![(DEVELOPMENT, 130_00)], vec![(PRIYA, 135_00)]),
-        (5, vec![(DESIGN, 110_00)], vec![]),
+        (
+            1,
+            vec![(DEVELOPMENT, euros(125)), (COPYWRITING, euros(95))],
+            vec![],
+        ),
+        (
+            4,
+            vec![(DEVELOPMENT, euros(130))],
+            vec![(PRIYA, euros(135))],
+        ),
+        (5, vec![(DESIGN, euros(110))], vec![]),
     ];
     for (project, by_category, by_user) in rates {
         let overrides = ProjectRates {

@@ -214,7 +214,7 @@ mod tests {
         assert_eq!(copy.read(entries::check).unwrap(), Vec::<String>::new());
         // The id sequences came along: a new record takes a fresh id.
         let next = copy
-            .write_blocking(|txn| crate::store::records::new_id::<Entry>(txn))
+            .write_blocking(crate::store::records::new_id::<Entry>)
             .unwrap();
         assert_eq!(next, summary(&store).1 as u64 + 1);
     }
