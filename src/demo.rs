@@ -176,7 +176,8 @@ fn seed(txn: &WriteTransaction, hash: &str, now: Timestamp) -> Result<(), store:
     seed_clients(txn, now)?;
     let projects = seed_projects(txn, today, now)?;
     seed_milestones(txn, today, now)?;
-    seed_entries(txn, &calendar, &projects, today, now)?;
+    let used = seed_entries(txn, &calendar, &projects, today, now)?;
+    size_budgets(txn, &projects, &used, today)?;
     seed_timer(txn, now)?;
 
     txn.open_table(tables::META)?.insert(MARKER, 1)?;
@@ -234,6 +235,11 @@ struct Plan {
     worked_until: Date,
     /// Who does what on it, with relative weights.
     work: &'static [(UserId, CategoryId, u32)],
+    /// The share of its budget, in percent, that the seeded time uses (for
+    /// a monthly budget: an average month). Budgets are sized from the
+    /// generated hours so that each project tells its own story: nearly
+    /// spent before launch, comfortably on track, finished over budget.
+    burn_percent: i64,
 }
 
 fn day(today: Date, offset: i64) -> Date {
@@ -261,17 +267,18 @@ fn seed_projects(
         rate: None,
         created_at: now - SignedDuration::from_hours(24 * (-start + 3)),
     };
-    let hours = |h: i64| Some(h * 3600);
+    // Budgets are sized by `size_budgets` once the entries exist; here a
+    // `Some` only says that the project has a money budget at all.
     let mut plans = vec![
         Plan {
             project: Project {
-                budget_seconds: hours(420),
-                budget_amount: Some(euros(46_000)),
+                budget_amount: Some(0),
                 members: vec![OLIVIA, MARA, JONAS, PRIYA, LUKAS],
                 rate: Some(euros(110)),
                 ..project(1, "Website relaunch", ProjectStatus::Active, -175, Some(30))
             },
             worked_until: today,
+            burn_percent: 88,
             work: &[
                 (JONAS, DESIGN, 6),
                 (PRIYA, DEVELOPMENT, 7),
@@ -284,14 +291,14 @@ fn seed_projects(
         },
         Plan {
             project: Project {
-                budget_seconds: hours(24),
-                budget_amount: Some(euros(2_400)),
+                budget_amount: Some(0),
                 budget_period: BudgetPeriod::Monthly,
                 members: vec![MARA, PRIYA, LUKAS],
                 rate: Some(euros(100)),
                 ..project(1, "Care retainer", ProjectStatus::Active, -150, None)
             },
             worked_until: today,
+            burn_percent: 80,
             work: &[
                 (PRIYA, DEVELOPMENT, 3),
                 (LUKAS, COPYWRITING, 2),
@@ -300,13 +307,13 @@ fn seed_projects(
         },
         Plan {
             project: Project {
-                budget_seconds: hours(160),
-                budget_amount: Some(euros(16_800)),
+                budget_amount: Some(0),
                 members: vec![MARA, JONAS, LUKAS],
                 rate: Some(euros(105)),
                 ..project(2, "Spring campaign", ProjectStatus::Done, -180, Some(-70))
             },
             worked_until: day(today, -70),
+            burn_percent: 104,
             work: &[
                 (JONAS, DESIGN, 5),
                 (LUKAS, COPYWRITING, 6),
@@ -316,13 +323,13 @@ fn seed_projects(
         },
         Plan {
             project: Project {
-                budget_seconds: hours(480),
-                budget_amount: Some(euros(55_000)),
+                budget_amount: Some(0),
                 members: vec![OLIVIA, ADAM, MARA, JONAS, PRIYA],
                 rate: Some(euros(115)),
                 ..project(2, "Online shop", ProjectStatus::Active, -95, Some(75))
             },
             worked_until: today,
+            burn_percent: 55,
             work: &[
                 (PRIYA, DEVELOPMENT, 8),
                 (JONAS, DESIGN, 4),
@@ -335,12 +342,12 @@ fn seed_projects(
         },
         Plan {
             project: Project {
-                budget_seconds: hours(90),
                 members: vec![MARA, JONAS, LUKAS],
                 rate: Some(euros(100)),
                 ..project(3, "Brand refresh", ProjectStatus::Paused, -120, None)
             },
             worked_until: day(today, -40),
+            burn_percent: 70,
             work: &[
                 (JONAS, DESIGN, 5),
                 (LUKAS, COPYWRITING, 3),
@@ -510,13 +517,15 @@ fn local(calendar: &Calendar, date: Date, minutes: i64) -> Timestamp {
         .timestamp()
 }
 
+/// Seeds the entries; returns the seconds logged on each project, by id.
 fn seed_entries(
     txn: &WriteTransaction,
     calendar: &Calendar,
     plans: &[Plan],
     today: Date,
     now: Timestamp,
-) -> Result<(), store::Error> {
+) -> Result<Vec<i64>, store::Error> {
+    let mut used = vec![0; plans.len() + 1];
     let categories: Vec<Category> = txn.all()?;
     let mut rng = StdRng::seed_from_u64(SEED);
     // Today's work stops an hour before now, leaving room for the running timer.
@@ -586,10 +595,43 @@ fn seed_entries(
                 } else {
                     Source::Manual
                 };
-                entries::insert_vetted(txn, calendar, draft, source, end)?;
+                let entry = entries::insert_vetted(txn, calendar, draft, source, end)?;
+                used[entry.project_id.0 as usize] += entry.seconds();
             }
         }
         date = date.tomorrow().expect("in range");
+    }
+    Ok(used)
+}
+
+/// `n` rounded up to a multiple of `step`; both positive.
+fn round_up(n: i64, step: i64) -> i64 {
+    (n + step - 1) / step * step
+}
+
+/// Sets each project's budget from the hours seeded on it and its
+/// `burn_percent`; a project planned without a money budget keeps none.
+fn size_budgets(
+    txn: &WriteTransaction,
+    plans: &[Plan],
+    used: &[i64],
+    today: Date,
+) -> Result<(), store::Error> {
+    for plan in plans {
+        let mut project = plan.project.clone();
+        let mut seconds = used[project.id.0 as usize];
+        if project.budget_period == BudgetPeriod::Monthly {
+            let start = project.start.unwrap_or(today);
+            let days = i64::from((today - start).get_days()).max(30);
+            seconds = seconds * 30 / days;
+        }
+        let hours = round_up(seconds * 100 / plan.burn_percent / 3600, 5);
+        project.budget_seconds = Some(hours * 3600);
+        if project.budget_amount.is_some() {
+            let rate = project.rate.unwrap_or(euros(100));
+            project.budget_amount = Some(round_up(hours * rate, euros(100)));
+        }
+        records::put(txn, &project)?;
     }
     Ok(())
 }
@@ -655,6 +697,17 @@ mod tests {
                 .all(|e| !e.billable)
         );
         assert!(entries.iter().all(|e| e.end > e.start));
+        let projects = store.read(|txn| txn.all::<Project>()).unwrap();
+        let relaunch = &projects[0];
+        let used: i64 = entries
+            .iter()
+            .filter(|e| e.project_id == relaunch.id)
+            .map(Entry::seconds)
+            .sum();
+        let percent = used * 100 / relaunch.budget_seconds.unwrap();
+        assert!((80..=88).contains(&percent), "{percent} % of the budget");
+        assert!(relaunch.budget_amount.unwrap() > 0);
+        assert!(projects[4].budget_amount.is_none() && projects[4].budget_seconds.is_some());
         assert_eq!(store.read(entries::check).unwrap(), Vec::<String>::new());
         let timer = store.read(|txn| entries::timer(txn, PRIYA)).unwrap();
         assert!(timer.is_some());

@@ -292,8 +292,21 @@ fn tokens_are_created_listed_and_revoked() {
     );
     let id = listed.split('\t').next().unwrap().trim().to_owned();
 
+    let server = Server::start(&data, &["serve"]);
+    assert_eq!(api_status(&server, Some(&token)), 200);
+    assert_eq!(api_status(&server, None), 401);
+    assert_eq!(api_status(&server, Some("not-a-token")), 401);
+    server.kill();
+
     let revoked = run(&data, &["token", "revoke", &id], "");
     assert!(revoked.status.success(), "{}", stderr(&revoked));
+    let server = Server::start(&data, &["serve"]);
+    assert_eq!(
+        api_status(&server, Some(&token)),
+        401,
+        "a revoked token still works"
+    );
+    server.kill();
     assert_eq!(stdout(&run(&data, &["token", "list"], "")), "");
     let again = run(&data, &["token", "revoke", &id], "");
     assert!(assert_one_line_error(&again).contains(&format!("no token with the id {id}")));
@@ -332,4 +345,17 @@ fn backup_waits_for_a_stopped_server_and_restores() {
     assert!(check.status.success(), "{}", stderr(&check));
     let users = stdout(&run(&restored, &["user", "list"], ""));
     assert!(users.contains(OWNER), "{users}");
+}
+
+/// The status of `GET /api/v1/entries` with an optional bearer token.
+fn api_status(server: &Server, token: Option<&str>) -> u16 {
+    let mut request = common::agent().get(&server.url("/api/v1/entries"));
+    if let Some(token) = token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    match request.call() {
+        Ok(response) => response.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("the API did not answer: {e}"),
+    }
 }
