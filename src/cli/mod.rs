@@ -1,5 +1,8 @@
 //! The command line: parse, resolve the configuration, hand over to one
 //! file per subcommand. Errors end the process with one line and exit 1.
+//!
+//! Listings write with `writeln!` rather than `println!`, so that a closed
+//! pipe (`glasshouse user list | head -1`) is an error, not a panic.
 
 mod backup;
 mod check;
