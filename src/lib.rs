@@ -12,5 +12,6 @@ pub mod http;
 pub mod jobs;
 pub mod mail;
 pub mod metrics;
+pub mod portal;
 pub mod security;
 pub mod store;

@@ -56,6 +56,18 @@ impl BudgetPeriod {
             _ => Err(Invalid::new("budget_period", "must be lifetime or monthly")),
         }
     }
+
+    /// The dates whose time counts against the budget on `today`: all of
+    /// them, or the calendar month of `today`.
+    pub fn window(self, today: Date) -> Option<(Date, Date)> {
+        match self {
+            BudgetPeriod::Lifetime => None,
+            BudgetPeriod::Monthly => {
+                let first = today.first_of_month();
+                Some((first, first.last_of_month()))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,5 +111,20 @@ impl Project {
             return Err(Invalid::new("rate", "must not be negative"));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_monthly_budget_counts_the_current_month() {
+        assert_eq!(BudgetPeriod::Lifetime.window(date(2026, 2, 14)), None);
+        assert_eq!(
+            BudgetPeriod::Monthly.window(date(2026, 2, 14)),
+            Some((date(2026, 2, 1), date(2026, 2, 28)))
+        );
     }
 }

@@ -142,3 +142,30 @@ impl User {
         }
     }
 }
+
+/// Whether `actor` may give someone `to`, who had `from` (none for a new
+/// account). Only an owner makes or unmakes owners.
+pub fn check_role_change(actor: Role, from: Option<Role>, to: Role) -> Result<(), Invalid> {
+    let touches_owner = to == Role::Owner || from == Some(Role::Owner);
+    if touches_owner && actor != Role::Owner {
+        return Err(Invalid::new(
+            "role",
+            "only an owner can make or change an owner",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod role_change_tests {
+    use super::*;
+
+    #[test]
+    fn only_owners_touch_the_owner_role() {
+        assert!(check_role_change(Role::Admin, None, Role::Manager).is_ok());
+        assert!(check_role_change(Role::Admin, Some(Role::Member), Role::Admin).is_ok());
+        assert!(check_role_change(Role::Admin, None, Role::Owner).is_err());
+        assert!(check_role_change(Role::Admin, Some(Role::Owner), Role::Admin).is_err());
+        assert!(check_role_change(Role::Owner, Some(Role::Owner), Role::Admin).is_ok());
+    }
+}

@@ -69,7 +69,14 @@ pub fn burndown_svg(chart: &BurnDown, title: &str) -> String {
             ("role", &"img"),
             ("aria-labelledby", &title_id),
             ("aria-describedby", &desc_id),
-            ("class", &if over { "bd-chart bd-over" } else { "bd-chart" }),
+            (
+                "class",
+                &if over {
+                    "burndown bd-chart bd-over"
+                } else {
+                    "burndown bd-chart"
+                },
+            ),
             ("font-family", &FONT_FAMILY),
             ("font-size", &11),
         ],
@@ -993,7 +1000,7 @@ mod tests {
         };
         let chart = BurnDown::build(&plan, &[(day(0), 8 * H), (day(2), 8 * H)], day(4));
         let svg = burndown_svg(&chart, "Overrun");
-        assert!(svg.contains(r#"class="bd-chart bd-over""#));
+        assert!(svg.contains(r#"class="burndown bd-chart bd-over""#));
         assert!(!svg.contains("bd-forecast"));
         assert!(svg.contains(
             ">16 of 10 hours used (160 %); 6 hours over budget (budget reached on 2027-01-03)\
@@ -1103,7 +1110,8 @@ mod tests {
     fn ids_differ_between_charts_on_one_page() {
         let first = burndown_svg(&on_track(), "Website");
         let second = burndown_svg(&on_track(), "Mobile app");
-        let id = |svg: &str| attribute(element(svg, "bd-chart"), "aria-labelledby").to_owned();
+        let id =
+            |svg: &str| attribute(element(svg, "burndown bd-chart"), "aria-labelledby").to_owned();
         assert_ne!(id(&first), id(&second));
         assert!(first.contains(&format!("<title id=\"{}\">", id(&first))));
     }

@@ -12,7 +12,9 @@ pub mod entries;
 pub mod migrate;
 pub mod records;
 pub mod rollups;
+pub mod settings;
 pub mod tables;
+pub mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};

@@ -1,13 +1,32 @@
 //! The staff side: server-rendered pages that work without JavaScript.
+//!
+//! One file per noun (entries, timesheet, projects, milestones, clients,
+//! categories, users, settings, review). Each handler extracts who is
+//! asking, checks the role, calls the store and renders; `views` holds the
+//! pieces several pages share and `forms` reads what people type. A form
+//! that breaks a rule comes back with status 422, its values kept and the
+//! message beside the field; anything the asker may not see is a 404.
 
+mod categories;
+mod clients;
+mod entries;
+mod forms;
 mod home;
+mod milestones;
 mod outbox;
+mod projects;
+mod review;
 mod session;
+mod settings;
+mod timesheet;
+mod users;
+mod views;
 
 use actix_web::web;
 
 use super::State;
 use super::auth::Staff;
+use super::error::{Error, PageError};
 use crate::domain::user::Role;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -17,8 +36,40 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/timer/start", web::post().to(home::start_timer))
         .route("/timer/stop", web::post().to(home::stop_timer))
+        .route("/entries", web::get().to(entries::list))
+        .route("/entries", web::post().to(entries::create))
+        .route("/entries/new", web::get().to(entries::new_form))
+        .route("/entries/{id}/edit", web::get().to(entries::edit_form))
+        .route("/entries/{id}", web::post().to(entries::update))
+        .route("/entries/{id}/delete", web::post().to(entries::delete))
+        .route("/timesheet", web::get().to(timesheet::week))
+        .route("/review", web::get().to(review::vague))
+        .configure(projects::routes)
+        .configure(milestones::routes)
+        .configure(clients::routes)
+        .configure(categories::routes)
+        .configure(users::routes)
+        .configure(settings::routes)
         .route("/admin/outbox", web::get().to(outbox::list))
         .route("/admin/outbox/{id}/retry", web::post().to(outbox::retry));
+}
+
+/// For a form that only managers may post: anyone else learns nothing.
+pub fn require_manager(staff: &Staff) -> Result<(), PageError> {
+    if staff.user.role.sees_all_time() {
+        Ok(())
+    } else {
+        Err(PageError(Error::NotFound))
+    }
+}
+
+/// For a form that only admins may post.
+pub fn require_admin(staff: &Staff) -> Result<(), PageError> {
+    if staff.user.role.is_admin() {
+        Ok(())
+    } else {
+        Err(PageError(Error::NotFound))
+    }
 }
 
 /// Which section of the staff navigation a page belongs to.
@@ -32,6 +83,7 @@ pub enum Nav {
     Categories,
     Users,
     Settings,
+    Review,
 }
 
 /// What the staff layout needs on every page.
@@ -84,6 +136,10 @@ pub fn flash_message(code: &str) -> Option<&'static str> {
         "started" => "Timer started.",
         "stopped" => "Timer stopped; the entry is saved.",
         "not-running" => "No timer was running.",
+        "archived" => "Archived.",
+        "restored" => "Restored.",
+        "disabled" => "Disabled; their sessions are ended.",
+        "enabled" => "Enabled.",
         "retried" => "Queued for another attempt.",
         _ => return None,
     })
