@@ -143,13 +143,27 @@ pub fn load(data_dir: &Path, flags: &Overrides) -> Result<Config, ConfigError> {
     let file = match std::fs::read_to_string(&path) {
         Ok(text) => toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: path.clone(),
-            message: e.to_string(),
+            message: one_line(&text, &e),
         })?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileConfig::default(),
         Err(source) => return Err(ConfigError::Read { path, source }),
     };
     warn_unknown_env();
     resolve(data_dir, file, flags, |key| std::env::var(key).ok())
+}
+
+/// A TOML error as one line: toml's own rendering spans several, with a
+/// caret drawing, which is unreadable in a log or a systemd status line.
+fn one_line(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim().replace('\n', " ");
+    let Some(span) = error.span() else {
+        return message;
+    };
+    let start = span.start.min(text.len());
+    let line_no = text[..start].matches('\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    format!("line {line_no}, `{line}`: {message}")
 }
 
 /// Every variable the configuration reads, for spotting typos.
@@ -370,6 +384,21 @@ mod tests {
         assert_eq!(c.listen.port(), 9200);
         assert_eq!(c.log, "debug");
         assert!(c.mail.smtp.is_none());
+    }
+
+    #[test]
+    fn file_errors_are_one_line_and_name_the_key() {
+        let text = "log = \"info\"\n[session]\nidle_minutes = \"soon\"\n";
+        let error = toml::from_str::<FileConfig>(text).unwrap_err();
+        let line = one_line(text, &error);
+        assert!(!line.contains('\n'), "{line}");
+        assert!(
+            line.starts_with("line 3, `idle_minutes = \"soon\"`"),
+            "{line}"
+        );
+        let text = "lisen = \"127.0.0.1:1\"";
+        let line = one_line(text, &toml::from_str::<FileConfig>(text).unwrap_err());
+        assert!(line.contains("unknown field `lisen`"), "{line}");
     }
 
     #[test]

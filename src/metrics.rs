@@ -28,12 +28,27 @@ pub struct LatencyLabels {
 pub struct StoreMetrics {
     commit_seconds: Histogram,
     group_size: Histogram,
+    groups: Counter,
+    writes: Counter,
 }
 
 impl StoreMetrics {
     pub fn observe_commit(&self, took: Duration, jobs: usize) {
         self.commit_seconds.observe(took.as_secs_f64());
         self.group_size.observe(jobs as f64);
+        self.groups.inc();
+        self.writes.inc_by(jobs as u64);
+    }
+
+    /// Groups the writer has taken from its queue, each one transaction
+    /// unless a job in it failed.
+    pub fn groups(&self) -> u64 {
+        self.groups.get()
+    }
+
+    /// Write jobs the writer has run, in all groups together.
+    pub fn writes(&self) -> u64 {
+        self.writes.get()
     }
 }
 
@@ -42,6 +57,8 @@ impl Default for StoreMetrics {
         Self {
             commit_seconds: Histogram::new(exponential_buckets(0.0001, 2.0, 16)),
             group_size: Histogram::new(exponential_buckets(1.0, 2.0, 10)),
+            groups: Counter::default(),
+            writes: Counter::default(),
         }
     }
 }
@@ -76,6 +93,16 @@ impl Metrics {
             "store_commit_group_size",
             "Writes committed together in one transaction",
             store.group_size.clone(),
+        );
+        registry.register(
+            "store_write_groups",
+            "Groups of writes taken by the writer",
+            store.groups.clone(),
+        );
+        registry.register(
+            "store_writes",
+            "Write jobs run by the writer",
+            store.writes.clone(),
         );
         Arc::new(Metrics {
             registry,

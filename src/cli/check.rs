@@ -1,5 +1,6 @@
 //! `glasshouse check`: roll-ups recomputed from entries, compared.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::config::Config;
@@ -11,8 +12,9 @@ pub fn run(config: Config) -> anyhow::Result<ExitCode> {
         println!("ok: roll-ups match the entries");
         return Ok(ExitCode::SUCCESS);
     }
+    let mut out = std::io::stdout().lock();
     for line in &differences {
-        println!("{line}");
+        writeln!(out, "{line}")?;
     }
     eprintln!(
         "error: {} roll-up rows differ from the entries",

@@ -2,18 +2,18 @@
 
 use std::path::Path;
 
-use anyhow::bail;
+use anyhow::{Context, bail};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::store::Store;
 
 pub fn run(data: &Path, load: impl FnOnce() -> anyhow::Result<Config>) -> anyhow::Result<()> {
-    std::fs::create_dir_all(data)?;
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("cannot create the data directory {}", data.display()))?;
     let config = load()?;
-    super::serve::init_logging(&config.log);
+    super::serve::init_logging(&config.log)?;
     let metrics = Metrics::new();
-    let store = Store::open(&config.data_dir, metrics.store.clone())?;
+    let store = super::open_store_with(&config, metrics.store.clone())?;
     let seeded = crate::demo::seed_if_empty(&store)?;
     let Some(logins) = seeded else {
         bail!(

@@ -22,7 +22,7 @@ pub fn run(data: &Path, email: &str, name: &str, agency: &str) -> anyhow::Result
             .with_context(|| format!("cannot write {}", config_path.display()))?;
     }
     let config = config::load(data, &Default::default())?;
-    let store = super::open_store(&config)?;
+    let store = super::open_store_with(&config, Default::default())?;
     let has_users = store.read(|txn| Ok(!txn.all::<User>()?.is_empty()))?;
     if has_users {
         bail!(

@@ -1,6 +1,10 @@
 //! The command line: parse, resolve the configuration, hand over to one
 //! file per subcommand. Errors end the process with one line and exit 1.
+//!
+//! Listings write with `writeln!` rather than `println!`, so that a closed
+//! pipe (`glasshouse user list | head -1`) is an error, not a panic.
 
+mod backup;
 mod check;
 mod demo;
 mod healthcheck;
@@ -77,6 +81,16 @@ enum Command {
     Check,
     /// Fill an empty data directory with a large generated agency, for benchmarks.
     Seed(seed::SeedArgs),
+    /// Write a consistent copy of the database to a new file.
+    ///
+    /// Run it while the server is stopped: the data directory is held by one
+    /// process at a time. To restore, stop the server and put the file in
+    /// place of glasshouse.redb in the data directory.
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
     /// Look at the outbox, retry dead mail, test the mail settings.
     #[command(subcommand)]
     Mail(mail::MailCommand),
@@ -120,6 +134,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Healthcheck { url } => return healthcheck::run(load()?, url),
         Command::Check => return check::run(load()?),
         Command::Seed(args) => seed::run(&data, load, args)?,
+        Command::Backup { to } => backup::run(load()?, &to)?,
         Command::Mail(command) => mail::run(load()?, command)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -139,10 +154,31 @@ fn read_password(prompt: &str) -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// Opens the store for a command, with the lock error said plainly.
+/// Opens the store of an existing data directory for an admin command.
+///
+/// A missing database is an error here rather than created, so that a typo
+/// in `--data` is not answered by an empty, healthy-looking agency.
 fn open_store(config: &Config) -> anyhow::Result<crate::store::Store> {
-    Ok(crate::store::Store::open(
-        &config.data_dir,
-        Default::default(),
-    )?)
+    let db = config.data_dir.join(crate::store::DB_FILE);
+    if !db.exists() {
+        anyhow::bail!(
+            "{} holds no glasshouse database; create one with `glasshouse init` or pass --data",
+            config.data_dir.display()
+        );
+    }
+    open_store_with(config, Default::default())
+}
+
+/// Opens (or creates) the store in the data directory, which must exist.
+fn open_store_with(
+    config: &Config,
+    metrics: crate::metrics::StoreMetrics,
+) -> anyhow::Result<crate::store::Store> {
+    if !config.data_dir.is_dir() {
+        anyhow::bail!(
+            "the data directory {} does not exist; create it with `glasshouse init` or pass --data",
+            config.data_dir.display()
+        );
+    }
+    Ok(crate::store::Store::open(&config.data_dir, metrics)?)
 }

@@ -1,5 +1,6 @@
 //! `glasshouse serve`: open the store, start the background jobs, serve.
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use actix_web::{HttpServer, web};
@@ -11,19 +12,23 @@ use crate::metrics::Metrics;
 use crate::security::Throttle;
 use crate::store::Store;
 
-pub fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+/// Logs to stderr through the configured filter; a filter that does not
+/// parse is a configuration error, not a silent fallback.
+pub fn init_logging(filter: &str) -> anyhow::Result<()> {
+    let parsed = tracing_subscriber::EnvFilter::try_new(filter)
+        .map_err(|e| anyhow::anyhow!("log: {filter:?} is not a log filter ({e})"))?;
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(parsed)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
+    Ok(())
 }
 
 pub fn run(config: Config) -> anyhow::Result<()> {
-    init_logging(&config.log);
+    init_logging(&config.log)?;
     let metrics = Metrics::new();
-    let store = Store::open(&config.data_dir, metrics.store.clone())?;
+    let store = super::open_store_with(&config, metrics.store.clone())?;
     serve(config, store, metrics, || {})
 }
 

@@ -1,5 +1,7 @@
 //! `glasshouse token`: API tokens for scripts and integrations.
 
+use std::io::Write;
+
 use clap::Subcommand;
 use jiff::Timestamp;
 
@@ -44,8 +46,10 @@ pub fn run(config: Config, command: TokenCommand) -> anyhow::Result<()> {
             println!("{secret}");
         }
         TokenCommand::List => {
+            let mut out = std::io::stdout().lock();
             for t in store.read(auth::api_tokens)? {
-                println!("{}\tuser {}\t{}\t{}", t.id, t.user_id, t.name, t.created_at);
+                let (id, user, name, created) = (t.id, t.user_id, t.name, t.created_at);
+                writeln!(out, "{id}\tuser {user}\t{name}\t{created}")?;
             }
         }
         TokenCommand::Revoke { id } => {

@@ -1,5 +1,7 @@
 //! `glasshouse user`: add, list, set passwords, disable.
 
+use std::io::Write;
+
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use jiff::Timestamp;
@@ -75,16 +77,18 @@ pub fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
         UserCommand::List => {
             let mut users = store.read(|txn| txn.all::<User>())?;
             users.sort_by_key(|u| u.id);
+            let mut out = std::io::stdout().lock();
             for u in users {
                 let state = if u.disabled { "disabled" } else { "active" };
-                println!(
+                writeln!(
+                    out,
                     "{}\t{}\t{}\t{}\t{}",
                     u.id,
                     u.email,
                     u.role.as_str(),
                     state,
                     u.name
-                );
+                )?;
             }
         }
         UserCommand::SetPassword { email } => {

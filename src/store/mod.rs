@@ -6,6 +6,7 @@
 //! are durable when their future resolves.
 
 pub mod auth;
+pub mod backup;
 mod codec;
 pub mod entries;
 pub mod migrate;

@@ -2,7 +2,8 @@
 //! plain integers and tuples so ranges come out in a useful order.
 //!
 //! Changing the encoding of any record means a new schema version and a
-//! migration in `migrate.rs`.
+//! migration in `migrate.rs`. A new table is also listed in `backup.rs`,
+//! which refuses to copy a database holding a table it does not know.
 
 use redb::TableDefinition;
 
