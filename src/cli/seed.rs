@@ -75,7 +75,7 @@ pub fn run(
     std::fs::create_dir_all(data)
         .with_context(|| format!("cannot create the data directory {}", data.display()))?;
     let config = load()?;
-    let store = super::open_store(&config)?;
+    let store = super::open_store_with(&config, Default::default())?;
     ensure_empty(&store, data)?;
 
     let began = Instant::now();
