@@ -34,7 +34,9 @@ bin=$root/target/release/glasshouse
 # --- seeding, cached -------------------------------------------------------
 sources=$(cat src/store/*.rs src/cli/seed.rs src/cli/seed/*.rs src/domain/*.rs | sha256sum | cut -c1-12)
 cache=${GLASSHOUSE_BENCH_CACHE:-${TMPDIR:-/tmp}/glasshouse-bench}
-seeded=$cache/seed-$entries-$sources
+# The day is in the key too: the seeded entries end yesterday, and the portal
+# session the seeder signs in times out after 12 idle hours.
+seeded=$cache/seed-$entries-$sources-$(date -u +%Y%m%d)
 if [[ ! -f $seeded/bench-token ]]; then
   echo "== seeding $entries entries into $seeded"
   rm -rf "$seeded" "$seeded.partial"

@@ -3,6 +3,18 @@
 
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::Arc;
+
+use actix_web::http::StatusCode;
+use actix_web::test as actix_test;
+use actix_web::web;
+use glasshouse::config::Config;
+use glasshouse::domain::contact::Contact;
+use glasshouse::domain::milestone::Milestone;
+use glasshouse::http::{self, AppState};
+use glasshouse::metrics::Metrics;
+use glasshouse::security::Throttle;
+use glasshouse::store::portal::PortalReads;
 
 use glasshouse::domain::category::Category;
 use glasshouse::domain::entry::{Entry, EntryDraft, Source};
@@ -10,7 +22,7 @@ use glasshouse::domain::project::Project;
 use glasshouse::domain::user::{Role, User};
 use glasshouse::domain::{CategoryId, EntryId, ProjectId, UserId};
 use glasshouse::security::token_hash;
-use glasshouse::store::records::Reads;
+use glasshouse::store::records::{self, Reads};
 use glasshouse::store::{Store, auth, entries, rollups, tables};
 use jiff::{SignedDuration, Timestamp};
 use redb::{ReadableTable, ReadableTableMetadata};
@@ -118,6 +130,98 @@ fn seeding_fills_an_empty_directory_consistently() {
         .parse()
         .unwrap();
     assert!(projects.iter().any(|p| p.id == ProjectId(busiest)));
+}
+
+#[actix_web::test]
+async fn the_seeded_portal_session_opens_the_busiest_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = seed(dir.path(), &["--entries", "2000"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let path = dir.path().join("bench-portal-cookie");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let cookie = std::fs::read_to_string(&path).unwrap().trim().to_owned();
+    let (name, value) = cookie.split_once('=').expect("NAME=VALUE");
+    assert_eq!(name, "gh_portal");
+    let busiest = std::fs::read_to_string(dir.path().join("bench-project")).unwrap();
+    let busiest = busiest.trim();
+
+    let metrics = Metrics::new();
+    let store = Store::open(dir.path(), metrics.store.clone()).unwrap();
+    let session = store
+        .read(|txn| txn.portal_session(&token_hash(value)))
+        .unwrap()
+        .expect("the cookie's session is stored");
+    let (contact, project) = store
+        .read(|txn| {
+            Ok((
+                txn.must::<Contact>(session.contact_id.0)?,
+                txn.must::<Project>(busiest.parse().unwrap())?,
+            ))
+        })
+        .unwrap();
+    assert!(contact.portal_access);
+    assert_eq!(contact.client_id, project.client_id);
+    let sections = project.lens.expect("the project has its own lens").sections;
+    assert!(sections.time && sections.budget && sections.milestones);
+
+    let state = web::Data::new(AppState {
+        store: Arc::new(store),
+        config: Arc::new(Config::defaults(dir.path())),
+        metrics,
+        throttle: Throttle::default(),
+    });
+    let app_state = state.clone();
+    let app = actix_test::init_service(http::app(state)).await;
+    let page = |uri: String| {
+        actix_test::TestRequest::get()
+            .uri(&uri)
+            .insert_header(("Cookie", cookie.clone()))
+            .to_request()
+    };
+    let resp = actix_test::call_service(&app, page(format!("/portal/projects/{busiest}"))).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let html = String::from_utf8(actix_test::read_body(resp).await.to_vec()).unwrap();
+    for heading in ["Budget burn-down", "Timeline", "<h2>Time"] {
+        assert!(html.contains(heading), "{heading} missing");
+    }
+    // A cached view gives way to any commit that changes what it shows, but
+    // not to the page-view log.
+    let store = Arc::clone(&app_state.store);
+    let before = store.generation();
+    store.write_in_background("test", |_| Ok(()));
+    store.write(|_| Ok(())).await.unwrap();
+    assert_eq!(store.generation(), before + 1);
+    let project_id = project.id;
+    let renamed = store
+        .write(move |txn| {
+            let mut milestone = txn
+                .all::<Milestone>()?
+                .into_iter()
+                .find(|m| m.project_id == project_id && m.client_visible)
+                .expect("a client-visible milestone");
+            milestone.title = "Launch rehearsal Zq".into();
+            records::put(txn, &milestone)?;
+            Ok(milestone.title)
+        })
+        .await
+        .unwrap();
+    let resp = actix_test::call_service(&app, page(format!("/portal/projects/{busiest}"))).await;
+    let html = String::from_utf8(actix_test::read_body(resp).await.to_vec()).unwrap();
+    assert!(html.contains(&renamed), "the cached view outlived a change");
+
+    // The first project is the agency's own, no client's.
+    let resp = actix_test::call_service(&app, page("/portal/projects/1".into())).await;
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 }
 
 #[test]

@@ -12,7 +12,10 @@
 //! is created without a password (set one with `glasshouse user
 //! set-password`); one manager gets an API token, printed and written to
 //! `bench-token` in the data directory, and the busiest client project's id
-//! is written to `bench-project`.
+//! is written to `bench-project`. That project's client gets a contact with
+//! portal access and a signed-in portal session, whose cookie (`NAME=VALUE`)
+//! is written to `bench-portal-cookie`, and the project's own lens shows its
+//! time, budget and milestones on the portal.
 
 mod words;
 
@@ -31,13 +34,16 @@ use redb::ReadableTableMetadata;
 use crate::config::Config;
 use crate::domain::category::Category;
 use crate::domain::client::Client;
+use crate::domain::contact::ContactDraft;
 use crate::domain::entry::{Entry, Source};
+use crate::domain::lens::{Lens, Sections};
 use crate::domain::milestone::{Milestone, MilestoneStatus};
 use crate::domain::project::{BudgetPeriod, Project, ProjectStatus};
 use crate::domain::time::Calendar;
 use crate::domain::user::{Role, User};
 use crate::domain::{CategoryId, ClientId, EntryId, MilestoneId, ProjectId, UserId};
 use crate::security::{new_token, token_hash};
+use crate::store::portal::{self, PortalSession};
 use crate::store::records::{self, Reads};
 use crate::store::{self, Store, auth, entries, tables};
 
@@ -46,6 +52,9 @@ const AGENCY: &str = "Northwind Studio";
 const EMAIL_DOMAIN: &str = "northwind.example";
 /// Entries one person logs on an ordinary working day, on average.
 const ENTRIES_PER_DAY: u64 = 5;
+/// The portal's session cookie when the server runs without TLS, as the
+/// benchmark runs it.
+const PORTAL_COOKIE: &str = "gh_portal";
 
 #[derive(Debug, clap::Args)]
 pub struct SeedArgs {
@@ -88,12 +97,17 @@ pub fn run(
     let calendar = store.read(|txn| Ok(txn.settings()?.calendar()))?;
 
     let load = load_entries(&store, &agency, &calendar, &args)?;
-    let token = finish(&store, &agency, &load)?;
+    let busiest = busiest_project(&agency, &load);
+    let token = finish(&store, &agency, &load, busiest)?;
+    let portal = portal_session(&store, &agency, busiest)?;
     let seconds = began.elapsed().as_secs_f64();
     drop(store);
 
-    let busiest = busiest_project(&agency, &load);
     write_secret(&data.join("bench-token"), &token)?;
+    write_secret(
+        &data.join("bench-portal-cookie"),
+        &format!("{PORTAL_COOKIE}={portal}"),
+    )?;
     std::fs::write(data.join("bench-project"), format!("{}\n", busiest.0))?;
     let size = std::fs::metadata(data.join(store::DB_FILE))?.len();
     report(&agency, &args, &load, busiest, seconds, size, &token, data);
@@ -509,8 +523,14 @@ fn day_of(
 }
 
 /// Writes the projects with budgets set against the hours they received
-/// (some run over), and the manager's API token. Returns the token.
-fn finish(store: &Store, agency: &Agency, load: &Load) -> anyhow::Result<String> {
+/// (some run over), the busiest project's portal lens, and the manager's API
+/// token. Returns the token.
+fn finish(
+    store: &Store,
+    agency: &Agency,
+    load: &Load,
+    busiest: ProjectId,
+) -> anyhow::Result<String> {
     let mut rng = StdRng::seed_from_u64(7);
     let mut projects = agency.projects.clone();
     for (p, project) in projects.iter_mut().enumerate().skip(1) {
@@ -522,6 +542,16 @@ fn finish(store: &Store, agency: &Agency, load: &Load) -> anyhow::Result<String>
         if project.status == ProjectStatus::Done {
             project.end = Some(load.last_day);
         }
+        if project.id == busiest {
+            project.lens = Some(Lens {
+                sections: Sections {
+                    milestones: true,
+                    time: true,
+                    budget: true,
+                },
+                ..Lens::default()
+            });
+        }
     }
     let token = new_token();
     let hash = token_hash(&token);
@@ -531,6 +561,36 @@ fn finish(store: &Store, agency: &Agency, load: &Load) -> anyhow::Result<String>
             records::put(txn, project)?;
         }
         auth::create_api_token(txn, &hash, manager, "bench", Timestamp::now())
+    })?;
+    Ok(token)
+}
+
+/// A contact of the busiest project's client with portal access, signed in:
+/// returns the session's cookie value.
+fn portal_session(store: &Store, agency: &Agency, busiest: ProjectId) -> anyhow::Result<String> {
+    let client = agency
+        .projects
+        .iter()
+        .find(|p| p.id == busiest)
+        .map(|p| p.client_id)
+        .expect("the busiest project is one of the agency's");
+    let token = new_token();
+    let hash = token_hash(&token);
+    let csrf = new_token();
+    store.write_blocking(move |txn| {
+        let now = Timestamp::now();
+        let draft = ContactDraft {
+            name: "Casey Client".into(),
+            email: format!("casey@client-{}.example", client.0),
+        };
+        let contact = portal::create_contact(txn, client, draft, now)?;
+        let session = PortalSession {
+            contact_id: contact.id,
+            csrf: csrf.clone(),
+            created_at: now,
+            last_seen: now,
+        };
+        portal::put_session(txn, &hash, &session)
     })?;
     Ok(token)
 }
@@ -604,6 +664,10 @@ fn report(
         agency.projects[p].name,
         load.entries[p],
         data.join("bench-project").display()
+    );
+    println!(
+        "portal session of its client's contact: {}",
+        data.join("bench-portal-cookie").display()
     );
     println!(
         "API token of {} (manager), also in {}:",

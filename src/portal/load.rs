@@ -1,6 +1,7 @@
 //! Reading a project's portal input from the store.
 //!
-//! Reads the roll-ups, not the whole time log: entries are scanned only
+//! Reads the (category, week) roll-ups, not the whole time log (the
+//! projection needs no day rows, so none are read): entries are scanned only
 //! from one maximum entry length before the cutoff (an entry that ends
 //! after the cutoff cannot start earlier), and, for a detailed lens, back
 //! until enough published entries are found to list. A lens that waits for
@@ -21,7 +22,8 @@ use crate::domain::milestone::Milestone;
 use crate::domain::project::Project;
 use crate::domain::user::User;
 use crate::store::records::Reads;
-use crate::store::{Error, decode, rollups, tables};
+use crate::store::rollups::{self, ProjectRollup};
+use crate::store::{Error, decode, tables};
 
 pub fn input(
     txn: &ReadTransaction,
@@ -85,9 +87,17 @@ pub fn input(
         client: txn.must::<Client>(project.client_id.0)?,
         settings,
         categories,
-        staff: txn.all::<User>()?,
+        // Staff are named only in a detailed list, and only if the lens says so.
+        staff: if lens.staff_names && lens.time_detail == TimeDetail::Detailed {
+            txn.all::<User>()?
+        } else {
+            Vec::new()
+        },
         milestones,
-        rollup: rollups::project(txn, project.id)?,
+        rollup: ProjectRollup {
+            by_category_week: rollups::project_weeks(txn, project.id)?,
+            by_day: Vec::new(),
+        },
         entries: entries.into_values().collect(),
     })
 }

@@ -52,10 +52,12 @@ pub struct PortalInput {
     pub client: Client,
     pub settings: AgencySettings,
     pub categories: Vec<Category>,
+    /// Needed only for a detailed list that names staff; the store leaves
+    /// it empty otherwise.
     pub staff: Vec<User>,
     pub milestones: Vec<Milestone>,
-    /// The project's roll-up rows: every entry, internal or not, published
-    /// or not.
+    /// The project's (category, week) roll-up rows: every entry, internal
+    /// or not, published or not. The projection reads no day rows.
     pub rollup: ProjectRollup,
     /// At least every entry of the project that the lens does not publish,
     /// plus the recent entries a detailed lens lists. A superset is fine.

@@ -10,6 +10,7 @@ use super::{Error, decode, encode, tables};
 use crate::domain::category::Category;
 use crate::domain::entry::{Entry, EntryDraft, Source, check_lock};
 use crate::domain::project::Project;
+use crate::domain::time::Calendar;
 use crate::domain::timer::Timer;
 use crate::domain::user::Actor;
 use crate::domain::{EntryId, Invalid, ProjectId, UserId};
@@ -25,8 +26,13 @@ pub fn may_see(actor: Actor, project: &Project, entry: &Entry) -> bool {
     actor.role.sees_all_time() || (entry.user_id == actor.id && project.has_member(actor.id))
 }
 
-/// Checks a draft against everything it refers to; returns it normalised.
-fn vet(txn: &WriteTransaction, actor: Actor, draft: EntryDraft) -> Result<EntryDraft, Error> {
+/// Checks a draft against everything it refers to; returns it normalised,
+/// with the agency's calendar it was checked against.
+fn vet(
+    txn: &WriteTransaction,
+    actor: Actor,
+    draft: EntryDraft,
+) -> Result<(EntryDraft, Calendar), Error> {
     let project: Project = txn
         .get(draft.project_id.0)?
         .ok_or_else(|| Invalid::new("project_id", "no such project"))?;
@@ -50,13 +56,9 @@ fn vet(txn: &WriteTransaction, actor: Actor, draft: EntryDraft) -> Result<EntryD
         draft.approved = false;
     }
     let settings = txn.settings()?;
-    check_lock(
-        settings.lock_date,
-        &settings.calendar(),
-        actor.role,
-        draft.start,
-    )?;
-    Ok(draft)
+    let calendar = settings.calendar();
+    check_lock(settings.lock_date, &calendar, actor.role, draft.start)?;
+    Ok((draft, calendar))
 }
 
 fn index(txn: &WriteTransaction, entry: &Entry, change: Change) -> Result<(), Error> {
@@ -179,8 +181,7 @@ pub fn create(
     source: Source,
     now: Timestamp,
 ) -> Result<Entry, Error> {
-    let draft = vet(txn, actor, draft)?;
-    let calendar = txn.settings()?.calendar();
+    let (draft, calendar) = vet(txn, actor, draft)?;
     insert_vetted(txn, &calendar, draft, source, now)
 }
 
@@ -210,7 +211,7 @@ pub fn update(
     let settings = txn.settings()?;
     let calendar = settings.calendar();
     check_lock(settings.lock_date, &calendar, actor.role, old.start)?;
-    let draft = vet(txn, actor, change(&old))?;
+    let (draft, _) = vet(txn, actor, change(&old))?;
     let new = Entry {
         project_id: draft.project_id,
         category_id: draft.category_id,

@@ -19,6 +19,7 @@ pub mod users;
 mod writer;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
 use redb::{Database, ReadTransaction, ReadableTable, WriteTransaction};
@@ -98,6 +99,7 @@ pub enum OpenError {
 
 pub struct Store {
     db: Arc<Database>,
+    generation: Arc<AtomicU64>,
     jobs: Option<mpsc::Sender<Box<dyn writer::Job>>>,
     writer: Option<std::thread::JoinHandle<()>>,
 }
@@ -119,12 +121,21 @@ impl Store {
             })?;
         migrate::run(&db)?;
         let db = Arc::new(db);
-        let (jobs, writer) = writer::spawn(Arc::clone(&db), metrics);
+        let generation = Arc::new(AtomicU64::new(0));
+        let (jobs, writer) = writer::spawn(Arc::clone(&db), metrics, Arc::clone(&generation));
         Ok(Store {
             db,
+            generation,
             jobs: Some(jobs),
             writer: Some(writer),
         })
+    }
+
+    /// Counts the commits so far that may have changed what a page shows;
+    /// background writes do not count. Read it before a read transaction:
+    /// whatever that snapshot gives stays current while this is unchanged.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Runs `f` in a read transaction, a consistent snapshot.
@@ -152,6 +163,36 @@ impl Store {
             .send(job)
             .map_err(|_| Error::Closed)?;
         done.await.map_err(|_| Error::Closed)?
+    }
+
+    /// Queues `op` for the writer without waiting for its commit, for
+    /// records whose loss in a crash costs nothing but a line of history
+    /// (page views) and that no cached view shows: its commit does not
+    /// advance the generation. The job is queued before this returns, so
+    /// any write queued later commits after it; a failure is logged as `what`.
+    pub fn write_in_background<F>(&self, what: &'static str, op: F)
+    where
+        F: FnMut(&WriteTransaction) -> Result<(), Error> + Send + 'static,
+    {
+        let (job, done) = writer::TypedJob::background(op);
+        let queued = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok());
+        if !queued {
+            tracing::warn!(
+                what,
+                "the store is shutting down; a background write was dropped"
+            );
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Ok(Err(error)) = done.await {
+                    tracing::warn!(what, %error, "background write failed");
+                }
+            });
+        }
     }
 
     /// `write` for code outside the async runtime (the command line).

@@ -2,8 +2,9 @@
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
-use redb::{ReadTransaction, ReadableTable, WriteTransaction};
+use redb::{AccessGuard, ReadTransaction, ReadableTable, WriteTransaction};
 
 use super::{Error, decode, encode, tables};
 use crate::domain::entry::Entry;
@@ -105,26 +106,115 @@ impl ProjectRollup {
     }
 }
 
+/// Every roll-up row of a project's life. Its cost grows with the age of
+/// the project; `project_weeks`, `project_days` and `lifetime_days` read
+/// only what a view needs.
 pub fn project(txn: &ReadTransaction, project: ProjectId) -> Result<ProjectRollup, Error> {
-    let mut rollup = ProjectRollup::default();
+    Ok(ProjectRollup {
+        by_category_week: project_weeks(txn, project)?,
+        by_day: project_days(txn, project, Day(i32::MIN)..=Day(i32::MAX))?,
+    })
+}
+
+/// One project's (category, week) rows in key order. Every entry of the
+/// project is in exactly one of them, so they also sum to its total.
+pub fn project_weeks(
+    txn: &ReadTransaction,
+    project: ProjectId,
+) -> Result<Vec<(CategoryId, Day, Tally)>, Error> {
     let weeks = txn.open_table(tables::ROLLUP_PROJECT_WEEK)?;
+    let mut out = Vec::new();
     for row in weeks.range((project.0, 0, i32::MIN)..=(project.0, u64::MAX, i32::MAX))? {
         let (key, value) = row?;
         let (_, category, week) = key.value();
-        rollup.by_category_week.push((
+        out.push((
             CategoryId(category),
             Day(week),
             decode("rollups", value.value())?,
         ));
     }
-    let days = txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
-    for row in days.range((project.0, i32::MIN)..=(project.0, i32::MAX))? {
+    Ok(out)
+}
+
+/// One project's day rows within `days`, oldest first.
+pub fn project_days(
+    txn: &ReadTransaction,
+    project: ProjectId,
+    days: RangeInclusive<Day>,
+) -> Result<Vec<(Day, Tally)>, Error> {
+    let table = txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
+    let mut out = Vec::new();
+    for row in table.range((project.0, days.start().0)..=(project.0, days.end().0))? {
         let (key, value) = row?;
-        rollup
-            .by_day
-            .push((Day(key.value().1), decode("rollups", value.value())?));
+        out.push((Day(key.value().1), decode("rollups", value.value())?));
     }
-    Ok(rollup)
+    Ok(out)
+}
+
+/// The seconds per day that a forecast of a lifetime budget needs, without
+/// reading the project's whole life: every day from `from` on, and, while
+/// the time logged before the earliest of them still reaches `budget`, the
+/// days before it (the day a project went over budget is the first of the
+/// last run of days it stayed over). Whatever is older is folded into one
+/// total dated on the project's first day, which counts towards the time
+/// used but, lying before `from`, not towards a burn rate measured from
+/// `from`. `total` is the project's lifetime seconds, `today` the last day a
+/// forecast counts; `from` must be no later than the first day of the
+/// forecast's burn-rate window.
+pub fn lifetime_days(
+    txn: &ReadTransaction,
+    project: ProjectId,
+    total: i64,
+    budget: i64,
+    from: Day,
+    today: Day,
+) -> Result<Vec<(Day, i64)>, Error> {
+    let table = txn.open_table(tables::ROLLUP_PROJECT_DAY)?;
+    let p = project.0;
+    let mut recent = Vec::new();
+    for row in table.range((p, from.0)..=(p, i32::MAX))? {
+        recent.push(day_seconds(row)?);
+    }
+    let later: i64 = recent
+        .iter()
+        .filter(|(d, _)| *d > today)
+        .map(|(_, s)| s)
+        .sum();
+    let mut before = total - recent.iter().map(|(_, s)| s).sum::<i64>();
+
+    let mut walked = Vec::new();
+    if total - later >= budget {
+        for row in table.range((p, i32::MIN)..(p, from.0))?.rev() {
+            if before < budget {
+                break;
+            }
+            let (day, s) = day_seconds(row)?;
+            before -= s;
+            walked.push((day, s));
+        }
+    }
+    let earliest = walked.last().or(recent.first()).map_or(from, |(d, _)| *d);
+    let first = table
+        .range((p, i32::MIN)..(p, earliest.0))?
+        .next()
+        .map(day_seconds)
+        .transpose()?;
+
+    let mut out = Vec::with_capacity(recent.len() + walked.len() + 1);
+    if let Some((first_day, _)) = first {
+        out.push((first_day, before));
+    }
+    out.extend(walked.into_iter().rev());
+    out.extend(recent);
+    Ok(out)
+}
+
+type DayRow<'a> = (AccessGuard<'a, (u64, i32)>, AccessGuard<'a, &'static [u8]>);
+
+fn day_seconds(row: Result<DayRow<'_>, redb::StorageError>) -> Result<(Day, i64), Error> {
+    let (key, value) = row?;
+    let tally: Tally = decode("rollups", value.value())?;
+    Ok((Day(key.value().1), tally.seconds))
 }
 
 /// A person's tally for the week starting on `week`.

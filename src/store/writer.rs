@@ -8,8 +8,15 @@
 //! If any job in a group fails, the group's transaction is dropped and each
 //! job is run again alone, so one bad request never takes others with it.
 //! Jobs therefore must only change the database, never the outside world.
+//!
+//! After each commit that held a job which may change what a page shows,
+//! the writer advances the store's generation before it replies, so a view
+//! computed from a snapshot taken after reading generation `g` is current
+//! for as long as the generation stays `g`. Background jobs (page-view
+//! logs) do not advance it.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -28,12 +35,15 @@ pub(super) trait Job: Send {
     /// Sends the kept result once the commit is durable.
     fn succeed(self: Box<Self>);
     fn fail(self: Box<Self>, error: Error);
+    /// Whether committing it may change what a page shows.
+    fn changes_views(&self) -> bool;
 }
 
 pub(super) struct TypedJob<T, F> {
     op: F,
     result: Option<T>,
     reply: oneshot::Sender<Result<T, Error>>,
+    background: bool,
 }
 
 impl<T, F> TypedJob<T, F>
@@ -42,12 +52,22 @@ where
     F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
 {
     pub(super) fn boxed(op: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
+        Self::with(op, false)
+    }
+
+    /// A job whose records no page shows as part of a cached view.
+    pub(super) fn background(op: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
+        Self::with(op, true)
+    }
+
+    fn with(op: F, background: bool) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
         let (reply, receiver) = oneshot::channel();
         (
             Box::new(TypedJob {
                 op,
                 result: None,
                 reply,
+                background,
             }),
             receiver,
         )
@@ -73,21 +93,31 @@ where
     fn fail(self: Box<Self>, error: Error) {
         let _ = self.reply.send(Err(error));
     }
+
+    fn changes_views(&self) -> bool {
+        !self.background
+    }
 }
 
 pub(super) fn spawn(
     db: Arc<Database>,
     metrics: StoreMetrics,
+    generation: Arc<AtomicU64>,
 ) -> (mpsc::Sender<Box<dyn Job>>, std::thread::JoinHandle<()>) {
     let (sender, receiver) = mpsc::channel::<Box<dyn Job>>();
     let handle = std::thread::Builder::new()
         .name("glasshouse-writer".into())
-        .spawn(move || run(&db, &receiver, &metrics))
+        .spawn(move || run(&db, &receiver, &metrics, &generation))
         .expect("the writer thread starts");
     (sender, handle)
 }
 
-fn run(db: &Database, jobs: &mpsc::Receiver<Box<dyn Job>>, metrics: &StoreMetrics) {
+fn run(
+    db: &Database,
+    jobs: &mpsc::Receiver<Box<dyn Job>>,
+    metrics: &StoreMetrics,
+    generation: &AtomicU64,
+) {
     while let Ok(first) = jobs.recv() {
         let mut group = vec![first];
         while group.len() < MAX_GROUP {
@@ -98,15 +128,15 @@ fn run(db: &Database, jobs: &mpsc::Receiver<Box<dyn Job>>, metrics: &StoreMetric
         }
         let started = Instant::now();
         let size = group.len();
-        commit_group(db, group);
+        commit_group(db, group, generation);
         metrics.observe_commit(started.elapsed(), size);
     }
 }
 
-fn commit_group(db: &Database, mut group: Vec<Box<dyn Job>>) {
+fn commit_group(db: &Database, mut group: Vec<Box<dyn Job>>, generation: &AtomicU64) {
     if group.len() == 1 {
         let job = group.pop().expect("one job");
-        return commit_alone(db, job);
+        return commit_alone(db, job, generation);
     }
     let txn = match db.begin_write() {
         Ok(txn) => txn,
@@ -116,17 +146,22 @@ fn commit_group(db: &Database, mut group: Vec<Box<dyn Job>>) {
     if !all_ran {
         let _ = txn.abort();
         for job in group {
-            commit_alone(db, job);
+            commit_alone(db, job, generation);
         }
         return;
     }
     match txn.commit() {
-        Ok(()) => group.into_iter().for_each(|job| job.succeed()),
+        Ok(()) => {
+            if group.iter().any(|job| job.changes_views()) {
+                generation.fetch_add(1, Ordering::AcqRel);
+            }
+            group.into_iter().for_each(|job| job.succeed())
+        }
         Err(e) => fail_all(group, Error::from(e)),
     }
 }
 
-fn commit_alone(db: &Database, mut job: Box<dyn Job>) {
+fn commit_alone(db: &Database, mut job: Box<dyn Job>, generation: &AtomicU64) {
     let txn = match db.begin_write() {
         Ok(txn) => txn,
         Err(e) => return job.fail(Error::from(e)),
@@ -136,7 +171,12 @@ fn commit_alone(db: &Database, mut job: Box<dyn Job>) {
         return job.fail(e);
     }
     match txn.commit() {
-        Ok(()) => job.succeed(),
+        Ok(()) => {
+            if job.changes_views() {
+                generation.fetch_add(1, Ordering::AcqRel);
+            }
+            job.succeed()
+        }
         Err(e) => job.fail(Error::from(e)),
     }
 }

@@ -1,12 +1,15 @@
 //! `/projects/{id}/summary`: a project's hours by category and by week, its
 //! budget and forecast. Read from the roll-ups only, never from entries, so
-//! it costs the same for a project of ten entries or a million.
+//! it costs the same for a project of ten entries or a million; of the day
+//! roll-ups it reads only the burn-rate window (or the month of a monthly
+//! budget), and before it only as far back as an overrun began.
 
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use redb::ReadTransaction;
 use serde::Serialize;
 
 use super::{Reply, visible_project};
@@ -14,11 +17,12 @@ use crate::domain::budget::{self, BudgetStatus, Forecast, SECONDS_PER_HOUR};
 use crate::domain::category::Category;
 use crate::domain::project::{BudgetPeriod, Project};
 use crate::domain::rollup::Tally;
+use crate::domain::time::Day;
 use crate::domain::{CategoryId, ProjectId};
 use crate::http::State;
 use crate::http::auth::ApiUser;
 use crate::store::records::Reads;
-use crate::store::rollups::{self, ProjectRollup};
+use crate::store::{self, rollups};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/projects/{id}/summary", web::get().to(show));
@@ -109,33 +113,65 @@ struct Summary {
     forecast: ForecastView,
 }
 
-/// The days that count against the budget: all of them, or only this
-/// month's for a monthly budget.
-fn budget_days(project: &Project, rollup: &ProjectRollup, today: Date) -> Vec<(Date, i64)> {
-    let days = rollup.by_day.iter().map(|(day, t)| (day.date(), t.seconds));
-    match project.budget_period {
-        BudgetPeriod::Lifetime => days.collect(),
-        BudgetPeriod::Monthly => days
-            .filter(|(date, _)| date.year() == today.year() && date.month() == today.month())
-            .collect(),
+/// A project's roll-ups as the summary reads them: every (category, week)
+/// row, and only the day rows its budget and forecast need.
+struct Rows {
+    weeks: Vec<(CategoryId, Day, Tally)>,
+    total: Tally,
+    /// Seconds per day that count against the budget, as far as a forecast
+    /// needs them (see `rollups::lifetime_days`).
+    days: Vec<(Date, i64)>,
+    used: i64,
+}
+
+impl Rows {
+    fn read(txn: &ReadTransaction, project: &Project, today: Date) -> Result<Rows, store::Error> {
+        let weeks = rollups::project_weeks(txn, project.id)?;
+        let mut total = Tally::default();
+        weeks.iter().for_each(|(_, _, t)| total.add(*t));
+        let (days, used) = match (project.budget_period.window(today), project.budget_seconds) {
+            (Some((first, last)), _) => {
+                let window = Day::from_date(first)..=Day::from_date(last);
+                let days: Vec<(Day, i64)> = rollups::project_days(txn, project.id, window)?
+                    .into_iter()
+                    .map(|(day, t)| (day, t.seconds))
+                    .collect();
+                let used = days.iter().map(|(_, s)| s).sum();
+                (days, used)
+            }
+            (None, Some(budget)) => {
+                let today = Day::from_date(today);
+                let from = Day(today.0 - (budget::DEFAULT_BURN_WINDOW_DAYS as i32 - 1));
+                let days =
+                    rollups::lifetime_days(txn, project.id, total.seconds, budget, from, today)?;
+                (days, total.seconds)
+            }
+            // Without a budget there is nothing to forecast.
+            (None, None) => (Vec::new(), total.seconds),
+        };
+        Ok(Rows {
+            weeks,
+            total,
+            days: days.into_iter().map(|(d, s)| (d.date(), s)).collect(),
+            used,
+        })
     }
 }
 
 fn summarize(
     project: &Project,
-    rollup: &ProjectRollup,
+    rows: &Rows,
     categories: &BTreeMap<CategoryId, Category>,
     today: Date,
 ) -> Summary {
     let mut by_category: BTreeMap<CategoryId, Tally> = BTreeMap::new();
     let mut by_week: BTreeMap<Date, Tally> = BTreeMap::new();
-    for (category, week, tally) in &rollup.by_category_week {
+    for (category, week, tally) in &rows.weeks {
         by_category.entry(*category).or_default().add(*tally);
         by_week.entry(week.date()).or_default().add(*tally);
     }
 
-    let days = budget_days(project, rollup, today);
-    let used: i64 = days.iter().map(|(_, s)| s).sum();
+    let used = rows.used;
     let budget = project.budget_seconds.map(|budget_seconds| {
         let status = BudgetStatus::new(Some(budget_seconds), used);
         BudgetView {
@@ -151,7 +187,7 @@ fn summarize(
 
     Summary {
         project_id: project.id,
-        total: rollup.total().into(),
+        total: rows.total.into(),
         by_category: by_category
             .into_iter()
             .map(|(id, tally)| {
@@ -172,7 +208,7 @@ fn summarize(
             })
             .collect(),
         budget,
-        forecast: budget::forecast(project.budget_seconds, &days, today).into(),
+        forecast: budget::forecast(project.budget_seconds, &rows.days, today).into(),
     }
 }
 
@@ -180,14 +216,14 @@ async fn show(state: State, user: ApiUser, id: web::Path<u64>) -> Reply {
     let actor = user.actor();
     let summary = state.store.read(|txn| {
         let project = visible_project(txn, actor, ProjectId(*id))?;
-        let rollup = rollups::project(txn, project.id)?;
         let categories = txn
             .all::<Category>()?
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
         let today = txn.settings()?.calendar().date_of(Timestamp::now());
-        Ok(summarize(&project, &rollup, &categories, today))
+        let rows = Rows::read(txn, &project, today)?;
+        Ok(summarize(&project, &rows, &categories, today))
     })?;
     Ok(HttpResponse::Ok().json(summary))
 }

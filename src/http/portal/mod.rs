@@ -5,6 +5,7 @@
 //! `portal::project`; templates receive view types alone.
 
 pub mod auth;
+mod cache;
 mod pages;
 pub mod sign_in;
 
@@ -15,8 +16,11 @@ use crate::portal::view::{ProjectCard, ProjectView};
 
 pub use pages::{portal_input, shared_on_portal};
 
+/// The portal's routes. Called once per worker by the app factory, so each
+/// worker gets its own view cache.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/portal/login", web::get().to(sign_in::login_form))
+    cfg.app_data(web::Data::new(cache::ViewCache::default()))
+        .route("/portal/login", web::get().to(sign_in::login_form))
         .route("/portal/login", web::post().to(sign_in::login))
         .route("/portal/auth", web::post().to(sign_in::redeem))
         .route("/portal/auth/resend", web::post().to(sign_in::resend))

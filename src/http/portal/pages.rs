@@ -1,10 +1,15 @@
 //! The contact's project list and project page. Every view is appended to
-//! the client's access log.
+//! the client's access log in the background: a page never waits for that
+//! commit (a durable write per view would cap views at the disk's flush
+//! rate), so a crash may lose the last moment's views, never a change.
+
+use std::sync::Arc;
 
 use actix_web::{HttpResponse, web};
 use jiff::Timestamp;
 
 use super::auth::PortalContact;
+use super::cache::{Hit, ViewCache};
 use super::{HomePage, PortalChrome, ProjectPage};
 use crate::domain::ProjectId;
 use crate::domain::lens::Lens;
@@ -41,6 +46,10 @@ fn chrome(state: &State, contact: &PortalContact) -> PortalChrome {
         .read(|txn| txn.settings())
         .map(|s| s.name)
         .unwrap_or_else(|_| "Glasshouse".into());
+    chrome_of(agency, contact)
+}
+
+fn chrome_of(agency: String, contact: &PortalContact) -> PortalChrome {
     PortalChrome {
         agency,
         contact_name: Some(contact.contact.name.clone()),
@@ -49,17 +58,13 @@ fn chrome(state: &State, contact: &PortalContact) -> PortalChrome {
     }
 }
 
-async fn log_view(
-    state: &State,
-    contact: &PortalContact,
-    project: Option<ProjectId>,
-) -> Result<(), Error> {
+fn log_view(state: &State, contact: &PortalContact, project: Option<ProjectId>) {
     let (who, now) = (contact.contact.clone(), Timestamp::now());
     state
         .store
-        .write(move |txn| stored::log_access(txn, &who, project, now))
-        .await?;
-    Ok(())
+        .write_in_background("portal access log", move |txn| {
+            stored::log_access(txn, &who, project, now)
+        });
 }
 
 pub async fn home(state: State, contact: PortalContact) -> Result<HttpResponse, PageError> {
@@ -78,7 +83,7 @@ pub async fn home(state: State, contact: PortalContact) -> Result<HttpResponse, 
             .collect())
     })?;
     projects.sort_by_key(|p| p.name.to_lowercase());
-    log_view(&state, &contact, None).await?;
+    log_view(&state, &contact, None);
     Ok(pages::render(&HomePage {
         chrome: chrome(&state, &contact),
         client: contact.client.name.clone(),
@@ -89,6 +94,7 @@ pub async fn home(state: State, contact: PortalContact) -> Result<HttpResponse, 
 pub async fn project(
     state: State,
     contact: PortalContact,
+    cache: web::Data<ViewCache>,
     id: web::Path<u64>,
 ) -> Result<HttpResponse, PageError> {
     let id = ProjectId(id.into_inner());
@@ -101,16 +107,28 @@ pub async fn project(
     if owner != Some(contact.client.id) {
         return Err(PageError(Error::NotFound));
     }
-    let (input, lens) = portal_input(&state, id, now)?;
-    if !shared_on_portal(&lens) {
+    // Read before the snapshot, so a view is never kept past a newer commit.
+    let generation = state.store.generation();
+    let hit = match cache.get(id, generation, now) {
+        Some(hit) => hit,
+        None => {
+            let (input, lens) = portal_input(&state, id, now)?;
+            let calendar = input.settings.calendar();
+            let hit = Hit {
+                lens,
+                agency: input.settings.name.clone(),
+                view: Arc::new(portal::project(&input, &lens, now, &calendar)),
+            };
+            cache.put(id, generation, calendar, now, hit.clone());
+            hit
+        }
+    };
+    if !shared_on_portal(&hit.lens) {
         return Err(PageError(Error::NotFound));
     }
-    let calendar = input.settings.calendar();
-    let view = portal::project(&input, &lens, now, &calendar);
-    drop(input);
-    log_view(&state, &contact, Some(id)).await?;
+    log_view(&state, &contact, Some(id));
     Ok(pages::render(&ProjectPage {
-        chrome: chrome(&state, &contact),
-        view,
+        chrome: chrome_of(hit.agency, &contact),
+        view: (*hit.view).clone(),
     }))
 }
