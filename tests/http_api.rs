@@ -981,6 +981,28 @@ async fn the_summary_adds_up_to_the_entries() {
         },
         "nothing logged in the last 28 days"
     );
+
+    // A summary already sent gives way to the next entry.
+    log_many(
+        &h,
+        w.owner.id,
+        vec![draft(
+            w.ana.id,
+            w.alpha,
+            w.design,
+            at("2026-03-30T09:00:00Z"),
+            45,
+        )],
+    )
+    .await;
+    let (_, again) = call!(
+        app,
+        GET,
+        format!("/projects/{}/summary", w.alpha),
+        Some(&w.ana)
+    );
+    assert_eq!(again["total"]["seconds"], total + 45 * 60);
+    assert_eq!(again["total"]["entries"], entries.len() + 1);
 }
 
 #[actix_web::test]

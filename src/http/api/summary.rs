@@ -4,8 +4,11 @@
 //! roll-ups it reads only the burn-rate window (or the month of a monthly
 //! budget), and before it only as far back as an overrun began.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
+use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
 use actix_web::{HttpResponse, web};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -24,8 +27,10 @@ use crate::http::auth::ApiUser;
 use crate::store::records::Reads;
 use crate::store::{self, rollups};
 
+/// Called once per worker by the app factory: each worker has its own cache.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/projects/{id}/summary", web::get().to(show));
+    cfg.app_data(web::Data::new(SummaryCache::default()))
+        .route("/projects/{id}/summary", web::get().to(show));
 }
 
 fn hours(seconds: i64) -> f64 {
@@ -212,18 +217,57 @@ fn summarize(
     }
 }
 
-async fn show(state: State, user: ApiUser, id: web::Path<u64>) -> Reply {
+/// Each worker's summaries as sent, per project. A summary is a function of
+/// the store's contents and of today's date, so one is reused only while
+/// the store's generation and the date are those it was computed for; who
+/// may see it is checked on every request before the cache is looked at.
+#[derive(Default)]
+struct SummaryCache(Mutex<HashMap<ProjectId, (u64, Date, Bytes)>>);
+
+impl SummaryCache {
+    fn get(&self, project: ProjectId, generation: u64, today: Date) -> Option<Bytes> {
+        let cached = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        cached
+            .get(&project)
+            .filter(|(g, d, _)| *g == generation && *d == today)
+            .map(|(_, _, body)| body.clone())
+    }
+
+    fn put(&self, project: ProjectId, generation: u64, today: Date, body: Bytes) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(project, (generation, today, body));
+    }
+}
+
+async fn show(
+    state: State,
+    user: ApiUser,
+    cache: web::Data<SummaryCache>,
+    id: web::Path<u64>,
+) -> Reply {
     let actor = user.actor();
-    let summary = state.store.read(|txn| {
+    // Read before the snapshot, so a summary is never kept past a newer commit.
+    let generation = state.store.generation();
+    let body = state.store.read(|txn| {
         let project = visible_project(txn, actor, ProjectId(*id))?;
+        let today = txn.settings()?.calendar().date_of(Timestamp::now());
+        if let Some(body) = cache.get(project.id, generation, today) {
+            return Ok(body);
+        }
         let categories = txn
             .all::<Category>()?
             .into_iter()
             .map(|c| (c.id, c))
             .collect();
-        let today = txn.settings()?.calendar().date_of(Timestamp::now());
         let rows = Rows::read(txn, &project, today)?;
-        Ok(summarize(&project, &rows, &categories, today))
+        let summary = summarize(&project, &rows, &categories, today);
+        let body = Bytes::from(serde_json::to_vec(&summary).expect("a summary serialises"));
+        cache.put(project.id, generation, today, body.clone());
+        Ok(body)
     })?;
-    Ok(HttpResponse::Ok().json(summary))
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(body))
 }
