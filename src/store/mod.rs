@@ -174,7 +174,7 @@ impl Store {
     where
         F: FnMut(&WriteTransaction) -> Result<(), Error> + Send + 'static,
     {
-        let (job, done) = writer::TypedJob::background(op);
+        let job = writer::TypedJob::background(op, what);
         let queued = self
             .jobs
             .as_ref()
@@ -184,14 +184,6 @@ impl Store {
                 what,
                 "the store is shutting down; a background write was dropped"
             );
-            return;
-        }
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Ok(Err(error)) = done.await {
-                    tracing::warn!(what, %error, "background write failed");
-                }
-            });
         }
     }
 

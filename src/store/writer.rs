@@ -43,7 +43,8 @@ pub(super) struct TypedJob<T, F> {
     op: F,
     result: Option<T>,
     reply: oneshot::Sender<Result<T, Error>>,
-    background: bool,
+    /// What a background job writes, for the log: nobody waits for its reply.
+    background: Option<&'static str>,
 }
 
 impl<T, F> TypedJob<T, F>
@@ -52,15 +53,19 @@ where
     F: FnMut(&WriteTransaction) -> Result<T, Error> + Send + 'static,
 {
     pub(super) fn boxed(op: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
-        Self::with(op, false)
+        Self::with(op, None)
     }
 
-    /// A job whose records no page shows as part of a cached view.
-    pub(super) fn background(op: F) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
-        Self::with(op, true)
+    /// A job nobody waits for, whose records no cached view shows; its
+    /// failure is logged as `what`.
+    pub(super) fn background(op: F, what: &'static str) -> Box<dyn Job> {
+        Self::with(op, Some(what)).0
     }
 
-    fn with(op: F, background: bool) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
+    fn with(
+        op: F,
+        background: Option<&'static str>,
+    ) -> (Box<dyn Job>, oneshot::Receiver<Result<T, Error>>) {
         let (reply, receiver) = oneshot::channel();
         (
             Box::new(TypedJob {
@@ -91,11 +96,14 @@ where
     }
 
     fn fail(self: Box<Self>, error: Error) {
+        if let Some(what) = self.background {
+            tracing::warn!(what, %error, "background write failed");
+        }
         let _ = self.reply.send(Err(error));
     }
 
     fn changes_views(&self) -> bool {
-        !self.background
+        self.background.is_none()
     }
 }
 
