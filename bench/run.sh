@@ -27,6 +27,9 @@ cd "$root"
 command -v wrk >/dev/null || apt-get install -y wrk
 command -v python3 >/dev/null || apt-get install -y python3
 
+# Other work on the machine shows in every p99; the table says how busy it was.
+load_at_start=$(cut -d' ' -f1 /proc/loadavg)
+
 echo "== building the release binary"
 cargo build --release --quiet
 bin=$root/target/release/glasshouse
@@ -265,7 +268,8 @@ Measured $(date -u '+%Y-%m-%d %H:%M UTC') at commit \`$(git rev-parse --short HE
 with \`bench/run.sh --entries $entries --duration $duration\`.
 
 Machine: $(nproc) cores ($cpu), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM,
-Linux $(uname -r), data on $disk_dev ($disk_fs, $disk_kind).
+Linux $(uname -r), data on $disk_dev ($disk_fs, $disk_kind);
+load average (1 min) $load_at_start when the run began.
 
 | Measure | Target | Measured |
 | --- | --- | --- |
