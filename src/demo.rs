@@ -16,7 +16,9 @@ use crate::domain::category::Category;
 use crate::domain::client::Client;
 use crate::domain::contact::ContactDraft;
 use crate::domain::entry::{EntryDraft, Source};
-use crate::domain::lens::{BudgetDisplay, DEFAULT_PUBLISH_AT, Grouping, Lens, Publishing, TimeDetail};
+use crate::domain::lens::{
+    BudgetDisplay, DEFAULT_PUBLISH_AT, Grouping, Lens, Publishing, TimeDetail,
+};
 use crate::domain::milestone::{Milestone, MilestoneStatus};
 use crate::domain::money::Currency;
 use crate::domain::project::{BudgetPeriod, Project, ProjectStatus};
@@ -26,11 +28,11 @@ use crate::domain::time::Calendar;
 use crate::domain::timer::Timer;
 use crate::domain::user::{Role, User};
 use crate::domain::{CategoryId, ClientId, MilestoneId, ProjectId, UserId};
-use crate::store::records::{self, Reads};
 use crate::jobs::notify::{self, Links};
 use crate::mail::messages;
 use crate::security::{new_token, token_hash};
 use crate::store::portal::{self as portal_store, Purpose};
+use crate::store::records::{self, Reads};
 use crate::store::{self, Store, encode, entries, tables};
 
 /// An amount in whole euros, as the cents every amount is stored in.

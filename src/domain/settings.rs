@@ -55,7 +55,10 @@ pub fn parse_thresholds(raw: &str) -> Result<Vec<u32>, Invalid> {
     let mut out = Vec::new();
     for part in raw.split([',', ' ']).filter(|p| !p.trim().is_empty()) {
         let value: u32 = part.trim().trim_end_matches('%').parse().map_err(|_| {
-            Invalid::new("alert_thresholds", format!("{part:?} is not a whole percentage"))
+            Invalid::new(
+                "alert_thresholds",
+                format!("{part:?} is not a whole percentage"),
+            )
         })?;
         if !(1..=1000).contains(&value) {
             return Err(Invalid::new(
@@ -99,7 +102,12 @@ impl AgencySettings {
             return Err(Invalid::new("min_length", "must be at most 200"));
         }
         let ascending = self.alert_thresholds.windows(2).all(|w| w[0] < w[1]);
-        if !ascending || self.alert_thresholds.iter().any(|t| !(1..=1000).contains(t)) {
+        if !ascending
+            || self
+                .alert_thresholds
+                .iter()
+                .any(|t| !(1..=1000).contains(t))
+        {
             return Err(Invalid::new(
                 "alert_thresholds",
                 "must be ascending percentages between 1 and 1000",

@@ -104,7 +104,11 @@ fn sign_in_link(links: &Links) -> (String, [u8; 32]) {
     )
 }
 
-fn recipients(txn: &ReadTransaction, project: &Project, notice: Notice) -> Result<Vec<Contact>, Error> {
+fn recipients(
+    txn: &ReadTransaction,
+    project: &Project,
+    notice: Notice,
+) -> Result<Vec<Contact>, Error> {
     Ok(stored::contacts_of(txn, project.client_id)?
         .into_iter()
         .filter(|c| c.portal_access && c.notifications.wants(notice))
@@ -264,7 +268,7 @@ fn alert_messages(
     let key = unsubscribe::read_key(txn)?;
     let mut planned = Vec::new();
     let staff_detail = format!(
-        "{} of {} used ({}%) in the current budget period.",
+        "{} h of {} h used ({}%) in the current budget period.",
         crate::domain::time::format_hours(used),
         crate::domain::time::format_hours(budget),
         used * 100 / budget
@@ -301,8 +305,10 @@ fn alert_messages(
             let input = portal::load::input(txn, project, &lens, now)?;
             let view = portal::project(&input, &lens, now, &settings.calendar());
             let detail = view.budget.as_ref().map(|b| match (&b.budget, b.percent) {
-                (Some(total), Some(p)) => format!("Published so far: {} of {total} ({p}%).", b.used),
-                _ => format!("Published so far: {}.", b.used),
+                (Some(total), Some(p)) => {
+                    format!("Published so far: {} h of {total} h ({p}%).", b.used)
+                }
+                _ => format!("Published so far: {} h.", b.used),
             });
             for contact in contacts {
                 let (link, hash) = sign_in_link(links);
@@ -441,7 +447,10 @@ mod tests {
         assert_eq!(due.to_string(), "2026-03-29T01:30:00Z");
         let next = due_at(&s, Day(week.0 + 7));
         assert_eq!(next.to_string(), "2026-04-05T00:30:00Z");
-        assert_eq!(latest_due(&s, due - SignedDuration::from_secs(1)).0, Day(week.0 - 7));
+        assert_eq!(
+            latest_due(&s, due - SignedDuration::from_secs(1)).0,
+            Day(week.0 - 7)
+        );
         assert_eq!(latest_due(&s, due).0, week);
         assert_eq!(latest_due(&s, next - SignedDuration::from_secs(1)).0, week);
     }

@@ -48,7 +48,10 @@ pub fn digest(
         Some(time) => {
             let start = view_at(txn, project, &lens, from)?;
             let before = start.time.map_or(0, |t| t.total_seconds);
-            Some(format_hours((time.total_seconds - before).max(0)))
+            Some(format!(
+                "{} h",
+                format_hours((time.total_seconds - before).max(0))
+            ))
         }
         None => None,
     };
@@ -74,8 +77,8 @@ pub fn digest(
         None => (Vec::new(), Vec::new()),
     };
     let budget = end.budget.as_ref().map(|b| match (&b.budget, b.percent) {
-        (Some(total), Some(percent)) => format!("{} of {total} ({percent}%)", b.used),
-        _ => b.used.clone(),
+        (Some(total), Some(percent)) => format!("{} h of {total} h ({percent}%)", b.used),
+        _ => format!("{} h", b.used),
     });
     let last_day = calendar.date_of(to - jiff::SignedDuration::from_secs(1));
     Ok(Digest {

@@ -70,8 +70,7 @@ pub const PORTAL_ACCESS: TableDefinition<(u64, i64, u64), Bytes> =
 pub const DIGESTS_SENT: TableDefinition<u64, i32> = TableDefinition::new("digests_sent");
 /// (project, budget period start day or `LIFETIME`, threshold percent) for
 /// every budget alert already queued.
-pub const ALERTS_FIRED: TableDefinition<(u64, i32, u32), ()> =
-    TableDefinition::new("alerts_fired");
+pub const ALERTS_FIRED: TableDefinition<(u64, i32, u32), ()> = TableDefinition::new("alerts_fired");
 /// The period key of a lifetime budget in `ALERTS_FIRED`.
 pub const LIFETIME: i32 = i32::MIN;
 /// Staff who turned budget alerts off.

@@ -91,7 +91,10 @@ pub async fn unsubscribe(
             Ok(())
         })
         .await?;
-    tracing::info!(notice = notice.label(), "notification turned off by unsubscribe link");
+    tracing::info!(
+        notice = notice.label(),
+        "notification turned off by unsubscribe link"
+    );
     Ok(pages::render(&UnsubscribePage {
         agency,
         token,
