@@ -217,7 +217,8 @@ fn seed_contacts(
 }
 
 /// Queues one weekly digest of the first project, for the week so far, so
-/// the demo's mail folder shows what contacts receive.
+/// the demo's mail folder shows what contacts receive, and marks the
+/// latest due week as sent for every project.
 fn queue_digest(store: &Store, links: &Links) -> Result<(), store::Error> {
     let now = Timestamp::now();
     let planned = store.read(|txn| {
@@ -228,9 +229,11 @@ fn queue_digest(store: &Store, links: &Links) -> Result<(), store::Error> {
         let from = calendar.start_of(calendar.week_of_instant(now).date());
         let project: Project = txn.must(1)?;
         let planned = notify::digest_messages(txn, links, &project, from, now)?;
-        Ok(Some((project.id, planned)))
+        let projects: Vec<u64> = txn.all::<Project>()?.iter().map(|p| p.id.0).collect();
+        let (week, _) = notify::latest_due(&txn.settings()?, now);
+        Ok(Some((project.id, planned, projects, week)))
     })?;
-    let Some((project, planned)) = planned else {
+    let Some((project, planned, projects, week)) = planned else {
         return Ok(());
     };
     let links = links.clone();
@@ -241,6 +244,13 @@ fn queue_digest(store: &Store, links: &Links) -> Result<(), store::Error> {
         }
         meta.insert(DIGEST_MARKER, 1)?;
         drop(meta);
+        // The scheduler owes no digest for weeks before the demo existed;
+        // without this its first tick would mail every project at once.
+        let mut sent = txn.open_table(tables::DIGESTS_SENT)?;
+        for id in &projects {
+            sent.insert(*id, week.0)?;
+        }
+        drop(sent);
         notify::queue(txn, &links, project, &planned, now)
     })
 }

@@ -759,7 +759,7 @@ async fn digests_and_alerts_reach_smtp_with_one_click_unsubscribe_headers() {
         assert!(part(&parsed, "text/plain").is_some());
     }
     // The contact's links verify against the database's key.
-    let key = store.read(|txn| unsubscribe::read_key(txn)).unwrap();
+    let key = store.read(unsubscribe::read_key).unwrap();
     let token = outbox(&store)
         .into_iter()
         .find(|q| q.message.kind == Kind::WeeklyDigest)
@@ -802,6 +802,9 @@ async fn the_demo_queues_invitations_and_a_digest_written_as_eml_files() {
     // Seeding again queues nothing more.
     seed_demo(&store).await;
     assert_eq!(outbox(&store).len(), contacts + digests.len());
+    // The scheduler's first tick owes nothing more.
+    let now = Timestamp::now();
+    assert_eq!(notify::send_digests(&store, &links(), now).await.unwrap(), 0);
 
     let worker = Worker::new(store.clone(), &Config::defaults(dir.path()))
         .await

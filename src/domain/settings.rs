@@ -73,23 +73,6 @@ pub fn parse_thresholds(raw: &str) -> Result<Vec<u32>, Invalid> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thresholds_parse_sorted_and_name_their_field() {
-        assert_eq!(parse_thresholds("100, 75 90%").unwrap(), vec![75, 90, 100]);
-        assert_eq!(parse_thresholds("").unwrap(), Vec::<u32>::new());
-        assert_eq!(parse_thresholds("x").unwrap_err().field, "alert_thresholds");
-        assert_eq!(parse_thresholds("0").unwrap_err().field, "alert_thresholds");
-        let mut s = AgencySettings::default();
-        s.validate().unwrap();
-        s.alert_thresholds = vec![90, 75];
-        assert_eq!(s.validate().unwrap_err().field, "alert_thresholds");
-    }
-}
-
 impl AgencySettings {
     pub fn calendar(&self) -> Calendar {
         Calendar::new(&self.time_zone, self.week_start).unwrap_or_else(|_| Calendar::utc())
@@ -114,5 +97,22 @@ impl AgencySettings {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_parse_sorted_and_name_their_field() {
+        assert_eq!(parse_thresholds("100, 75 90%").unwrap(), vec![75, 90, 100]);
+        assert_eq!(parse_thresholds("").unwrap(), Vec::<u32>::new());
+        assert_eq!(parse_thresholds("x").unwrap_err().field, "alert_thresholds");
+        assert_eq!(parse_thresholds("0").unwrap_err().field, "alert_thresholds");
+        let mut s = AgencySettings::default();
+        s.validate().unwrap();
+        s.alert_thresholds = vec![90, 75];
+        assert_eq!(s.validate().unwrap_err().field, "alert_thresholds");
     }
 }
