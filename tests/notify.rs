@@ -771,7 +771,7 @@ async fn digests_and_alerts_reach_smtp_with_one_click_unsubscribe_headers() {
         .to_owned();
     assert_eq!(
         unsubscribe::verify(&key, &token),
-        Some((CONTACT, Notice::WeeklyDigest))
+        Some((CONTACT.0, Notice::WeeklyDigest))
     );
 }
 
@@ -804,7 +804,10 @@ async fn the_demo_queues_invitations_and_a_digest_written_as_eml_files() {
     assert_eq!(outbox(&store).len(), contacts + digests.len());
     // The scheduler's first tick owes nothing more.
     let now = Timestamp::now();
-    assert_eq!(notify::send_digests(&store, &links(), now).await.unwrap(), 0);
+    assert_eq!(
+        notify::send_digests(&store, &links(), now).await.unwrap(),
+        0
+    );
 
     let worker = Worker::new(store.clone(), &Config::defaults(dir.path()))
         .await
@@ -833,4 +836,51 @@ async fn the_demo_queues_invitations_and_a_digest_written_as_eml_files() {
         }
     }
     assert_eq!(invitations, contacts);
+}
+
+#[actix_web::test]
+async fn a_manager_can_stop_budget_alerts_with_the_link_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = agency(
+        dir.path(),
+        live_lens(),
+        BudgetPeriod::Monthly,
+        at("2026-02-01T00:00:00Z"),
+    )
+    .await;
+    log(&store, at("2026-03-02T08:00:00Z"), 8 * 3600, false).await;
+    notify::check_alerts(&store, &links(), at("2026-03-02T20:00:00Z"))
+        .await
+        .unwrap();
+    let url = alerts_to(&store, "quintus@agency.example")[0]
+        .message
+        .unsubscribe_url
+        .clone()
+        .unwrap();
+    let path = url
+        .strip_prefix("https://hours.agency.example")
+        .unwrap()
+        .to_owned();
+    let state = app_state(dir.path(), store);
+    let app = test::init_service(http::app(state.clone())).await;
+    let resp = test::call_service(
+        &app,
+        test::TestRequest::post()
+            .uri(&path)
+            .set_payload("List-Unsubscribe=One-Click")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    log(&state.store, at("2026-04-01T06:00:00Z"), 8 * 3600, false).await;
+    notify::check_alerts(&state.store, &links(), at("2026-04-01T20:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(alerts_to(&state.store, "quintus@agency.example").len(), 1);
+    assert_eq!(
+        alerts_to(&state.store, "ada@contoso.example").len(),
+        2,
+        "the contact still hears of April's crossing"
+    );
 }

@@ -135,7 +135,8 @@ pub fn digest_messages(
         .into_iter()
         .map(|contact| {
             let (link, hash) = sign_in_link(links);
-            let stop = unsubscribe::url(&links.public_url, &key, contact.id, Notice::WeeklyDigest);
+            let stop =
+                unsubscribe::url(&links.public_url, &key, contact.id.0, Notice::WeeklyDigest);
             Planned {
                 message: messages::weekly_digest(
                     &settings.name,
@@ -281,7 +282,7 @@ fn alert_messages(
         let stop = unsubscribe::url(
             &links.public_url,
             &key,
-            ContactId(user.id.0),
+            user.id.0,
             Notice::StaffBudgetAlerts,
         );
         planned.push(Planned {
@@ -313,7 +314,7 @@ fn alert_messages(
             for contact in contacts {
                 let (link, hash) = sign_in_link(links);
                 let stop =
-                    unsubscribe::url(&links.public_url, &key, contact.id, Notice::BudgetAlerts);
+                    unsubscribe::url(&links.public_url, &key, contact.id.0, Notice::BudgetAlerts);
                 planned.push(Planned {
                     message: messages::budget_alert(
                         &settings.name,

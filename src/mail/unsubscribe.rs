@@ -1,6 +1,7 @@
 //! Signed one-click unsubscribe tokens.
 //!
-//! A token names a contact and a kind of notification and carries an
+//! A token names a recipient (a contact, or a staff member for the staff
+//! kind of alert) and a kind of notification and carries an
 //! HMAC-SHA256 over both, keyed with a random value created once per
 //! database and kept in `meta`. Nothing is stored per token: the signature
 //! alone authorises turning that one notification off, which is what lets
@@ -14,7 +15,6 @@ use hmac::{Hmac, Mac};
 use redb::{ReadableTable, WriteTransaction};
 use sha2::Sha256;
 
-use crate::domain::ContactId;
 use crate::domain::contact::Notice;
 use crate::store::{Error, tables};
 
@@ -60,9 +60,9 @@ pub fn read_key(txn: &redb::ReadTransaction) -> Result<Key, Error> {
     key(&txn.open_table(tables::META)?)
 }
 
-fn payload(contact: ContactId, notice: Notice) -> [u8; 9] {
+fn payload(recipient: u64, notice: Notice) -> [u8; 9] {
     let mut out = [0u8; 9];
-    out[..8].copy_from_slice(&contact.0.to_be_bytes());
+    out[..8].copy_from_slice(&recipient.to_be_bytes());
     out[8] = notice.code();
     out
 }
@@ -73,18 +73,19 @@ fn mac(key: &Key, payload: &[u8]) -> HmacSha256 {
     mac
 }
 
-/// The token for one contact and notification: payload and signature,
-/// base64url without padding.
-pub fn sign(key: &Key, contact: ContactId, notice: Notice) -> String {
-    let payload = payload(contact, notice);
+/// The token for one recipient id and notification: payload and
+/// signature, base64url without padding.
+pub fn sign(key: &Key, recipient: u64, notice: Notice) -> String {
+    let payload = payload(recipient, notice);
     let signature = mac(key, &payload).finalize().into_bytes();
     let mut raw = payload.to_vec();
     raw.extend_from_slice(&signature);
     URL_SAFE_NO_PAD.encode(raw)
 }
 
-/// What a token names, when its signature holds.
-pub fn verify(key: &Key, token: &str) -> Option<(ContactId, Notice)> {
+/// The recipient id and notification a token names, when its signature
+/// holds.
+pub fn verify(key: &Key, token: &str) -> Option<(u64, Notice)> {
     let raw = URL_SAFE_NO_PAD.decode(token.as_bytes()).ok()?;
     if raw.len() != 9 + 32 {
         return None;
@@ -92,15 +93,15 @@ pub fn verify(key: &Key, token: &str) -> Option<(ContactId, Notice)> {
     let (payload, signature) = raw.split_at(9);
     mac(key, payload).verify_slice(signature).ok()?;
     let id = u64::from_be_bytes(payload[..8].try_into().ok()?);
-    Some((ContactId(id), Notice::from_code(payload[8])?))
+    Some((id, Notice::from_code(payload[8])?))
 }
 
 /// The absolute URL a message's `List-Unsubscribe` header points at.
-pub fn url(public_url: &str, key: &Key, contact: ContactId, notice: Notice) -> String {
+pub fn url(public_url: &str, key: &Key, recipient: u64, notice: Notice) -> String {
     format!(
         "{}/portal/unsubscribe/{}",
         public_url.trim_end_matches('/'),
-        sign(key, contact, notice)
+        sign(key, recipient, notice)
     )
 }
 
@@ -111,16 +112,13 @@ mod tests {
     #[test]
     fn tokens_verify_only_with_their_key_and_unaltered() {
         let key = Key([7; 32]);
-        let token = sign(&key, ContactId(42), Notice::BudgetAlerts);
-        assert_eq!(
-            verify(&key, &token),
-            Some((ContactId(42), Notice::BudgetAlerts))
-        );
+        let token = sign(&key, 42, Notice::BudgetAlerts);
+        assert_eq!(verify(&key, &token), Some((42, Notice::BudgetAlerts)));
         assert_eq!(verify(&Key([8; 32]), &token), None);
         let mut raw = URL_SAFE_NO_PAD.decode(&token).unwrap();
         raw[7] ^= 1;
         assert_eq!(verify(&key, &URL_SAFE_NO_PAD.encode(&raw)), None);
         assert_eq!(verify(&key, "not-a-token"), None);
-        assert_ne!(token, sign(&key, ContactId(42), Notice::WeeklyDigest));
+        assert_ne!(token, sign(&key, 42, Notice::WeeklyDigest));
     }
 }

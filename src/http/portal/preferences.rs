@@ -48,10 +48,10 @@ fn verified(state: &State, token: &str) -> Result<(String, u64, Notice), Error> 
             return Ok(None);
         };
         let exists = match notice {
-            Notice::StaffBudgetAlerts => txn.get::<User>(id.0)?.is_some(),
-            Notice::WeeklyDigest | Notice::BudgetAlerts => txn.get::<Contact>(id.0)?.is_some(),
+            Notice::StaffBudgetAlerts => txn.get::<User>(id)?.is_some(),
+            Notice::WeeklyDigest | Notice::BudgetAlerts => txn.get::<Contact>(id)?.is_some(),
         };
-        Ok(exists.then(|| (txn.settings().map(|s| s.name), id.0, notice)))
+        Ok(exists.then(|| (txn.settings().map(|s| s.name), id, notice)))
     })?;
     match found {
         Some((agency, id, notice)) => Ok((agency?, id, notice)),
