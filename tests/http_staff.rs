@@ -886,6 +886,35 @@ async fn admins_keep_categories_and_settings_and_managers_clients() {
     let saved = w.agency.store().read(|txn| txn.settings()).unwrap();
     assert_eq!(saved.time_zone, "UTC");
 
+    let notifications = |time: &'static str, thresholds: &'static str| {
+        [
+            ("name", "Studio"),
+            ("currency", "EUR"),
+            ("time_zone", "UTC"),
+            ("week_start", "monday"),
+            ("lock_date", ""),
+            ("vague_words", ""),
+            ("min_length", "10"),
+            ("digest_weekday", "friday"),
+            ("digest_time", time),
+            ("alert_thresholds", thresholds),
+        ]
+    };
+    let page = post!(app, admin, "/settings", &notifications("25:00", "80")).expect(422);
+    assert!(page.body.contains("id=\"digest_time-error\""));
+    let page = post!(app, admin, "/settings", &notifications("17:30", "80, lots")).expect(422);
+    assert!(page.body.contains("id=\"alert_thresholds-error\""));
+    let unchanged = w.agency.store().read(|txn| txn.settings()).unwrap();
+    assert_eq!(unchanged.alert_thresholds, [75, 90, 100]);
+    post!(app, admin, "/settings", &notifications("17:30", "100, 80")).expect(303);
+    let saved = w.agency.store().read(|txn| txn.settings()).unwrap();
+    assert_eq!(saved.digest_weekday, jiff::civil::Weekday::Friday);
+    assert_eq!(saved.digest_time, jiff::civil::Time::constant(17, 30, 0, 0));
+    assert_eq!(saved.alert_thresholds, [80, 100]);
+    let page = get!(app, admin, "/settings").expect(200);
+    assert!(page.body.contains("value=\"17:30\""));
+    assert!(page.body.contains("value=\"80, 100\""));
+
     post!(app, mia, "/clients", &[("name", "  ")]).expect(422);
     let created = post!(app, mia, "/clients", &[("name", "Globex")]).expect(303);
     let id = created.location.unwrap();

@@ -314,6 +314,7 @@ fn milestones_view(
             MilestoneView {
                 late: !done && m.due.is_some_and(|d| d < today),
                 due: m.due.map(|d| d.to_string()),
+                done_at: m.done_at.filter(|_| done),
                 title: m.title,
                 state,
             }

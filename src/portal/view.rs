@@ -68,6 +68,8 @@ pub struct MilestoneView {
     pub state: MilestoneState,
     /// Due date passed and not done.
     pub late: bool,
+    /// When it was marked done; the weekly digest lists the week's.
+    pub done_at: Option<jiff::Timestamp>,
 }
 
 /// Published client-visible time.
