@@ -1181,6 +1181,10 @@ async fn the_entry_form_refuses_new_time_on_paused_and_done_projects() {
     let (project, design) = (w.alpha.id.to_string(), w.design.to_string());
     let fields = |date| entry_fields(&project, &design, date, "09:00", "10:00", "Hero layout");
     post!(app, ana, "/entries", &fields("2026-05-04")).expect(303);
+    // Another project of hers stays open, so the form still has a picker.
+    w.agency
+        .project(w.client.id, "Gamma shop", &[w.ana.id], None)
+        .await;
 
     set_status(&w, ProjectStatus::Paused).await;
     let page = post!(app, ana, "/entries", &fields("2026-05-05")).expect(422);
