@@ -193,7 +193,12 @@ async fn clients_can_be_created_read_changed_and_deleted() {
     let (status, body) = call!(app, DELETE, format!("/clients/{initech}"), m);
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert_eq!(error_code(&body), "conflict");
-    assert!(body["error"]["message"].as_str().unwrap().contains("contacts"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("contacts")
+    );
     let (status, _) = call!(app, GET, format!("/clients/{initech}"), m);
     assert_eq!(status, StatusCode::OK, "the refused delete changed nothing");
     let (status, _) = call!(app, DELETE, format!("/clients/{id}"), m);
@@ -1174,7 +1179,10 @@ async fn every_documented_route_answers() {
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 10);
     for portal in ["/clients/{id}/contacts", "/contacts/{id}/invite"] {
-        assert!(paths[portal].get("post").is_some(), "{portal} is documented");
+        assert!(
+            paths[portal].get("post").is_some(),
+            "{portal} is documented"
+        );
     }
     let mut operations = Vec::new();
     for (path, item) in paths {
@@ -1288,7 +1296,12 @@ async fn paused_projects_take_time_only_from_managers_and_done_ones_from_nobody(
     let (status, body) = call!(app, POST, "/entries", Some(&w.ana), hour(3));
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(error_field(&body), "project_id");
-    assert!(body["error"]["message"].as_str().unwrap().contains("paused"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("paused")
+    );
     let start = json!({"project_id": w.alpha.0, "category_id": w.design.0});
     let (status, body) = call!(app, POST, "/timer", Some(&w.ana), start.clone());
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
@@ -1337,6 +1350,11 @@ async fn paused_projects_take_time_only_from_managers_and_done_ones_from_nobody(
     );
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(error_field(&body), "project_id");
-    let (_, still) = call!(app, GET, format!("/entries/{}", moved["id"]), Some(&w.manager));
+    let (_, still) = call!(
+        app,
+        GET,
+        format!("/entries/{}", moved["id"]),
+        Some(&w.manager)
+    );
     assert_eq!(still["project_id"], w.beta.0);
 }

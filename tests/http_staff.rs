@@ -882,6 +882,13 @@ async fn admins_keep_categories_and_settings_and_managers_clients() {
     ];
     let page = post!(app, admin, "/settings", &bad_zone).expect(422);
     assert!(page.body.contains("id=\"time_zone-error\""));
+    assert!(page.body.contains("role=\"alert\""));
+    assert!(
+        page.body
+            .contains("aria-describedby=\"time_zone-error time_zone-hint\""),
+        "the error and the hint are both read with the field"
+    );
+    assert!(page.body.contains("id=\"time_zone-hint\""));
     assert!(page.body.contains("value=\"Mars/Olympus\""));
     let saved = w.agency.store().read(|txn| txn.settings()).unwrap();
     assert_eq!(saved.time_zone, "UTC");
@@ -1083,7 +1090,11 @@ fn links_of(html: &str) -> Vec<String> {
         .filter_map(|rest| rest.split('"').next())
         .map(|href| href.replace("&amp;", "&"))
         .filter(|href| href.starts_with('/') && !href.starts_with("//"))
-        .filter(|href| !["/static/", "/portal", "/api/"].iter().any(|p| href.starts_with(p)))
+        .filter(|href| {
+            !["/static/", "/portal", "/api/"]
+                .iter()
+                .any(|p| href.starts_with(p))
+        })
         .collect()
 }
 
@@ -1139,7 +1150,10 @@ async fn every_staff_page_is_reachable_from_the_navigation() {
         "/settings".to_owned(),
         "/admin/outbox".to_owned(),
     ] {
-        assert!(reached.contains(&page), "{page} is linked; reached {reached:?}");
+        assert!(
+            reached.contains(&page),
+            "{page} is linked; reached {reached:?}"
+        );
     }
 
     // A member follows every link they are shown without meeting a 404,
@@ -1196,17 +1210,30 @@ async fn the_entry_form_refuses_new_time_on_paused_and_done_projects() {
     let form = get!(app, ana, "/entries/new").expect(200);
     // The project's name appears on the form only in the picker.
     let option = w.alpha.name.clone();
-    assert!(!form.body.contains(&option), "a paused project is not offered");
+    assert!(
+        !form.body.contains(&option),
+        "a paused project is not offered"
+    );
     let mut for_ana = fields("2026-05-05");
     let ana_id = w.ana.id.to_string();
     for_ana.push(("user_id", &ana_id));
     post!(app, mia, "/entries", &for_ana).expect(303);
-    assert!(get!(app, mia, "/entries/new").expect(200).body.contains(&option));
+    assert!(
+        get!(app, mia, "/entries/new")
+            .expect(200)
+            .body
+            .contains(&option)
+    );
 
     set_status(&w, ProjectStatus::Done).await;
     let page = post!(app, mia, "/entries", &for_ana).expect(422);
     assert!(page.body.contains("this project is done"));
-    assert!(!get!(app, mia, "/entries/new").expect(200).body.contains(&option));
+    assert!(
+        !get!(app, mia, "/entries/new")
+            .expect(200)
+            .body
+            .contains(&option)
+    );
     let logged = entries_of(&w.agency, &w.ana);
     assert_eq!(logged.len(), 2);
 
@@ -1218,5 +1245,41 @@ async fn the_entry_form_refuses_new_time_on_paused_and_done_projects() {
     let mut fixed = fields("2026-05-04");
     fixed[6] = ("description", "Hero layout, final");
     post!(app, ana, format!("/entries/{}", logged[0].id), &fixed).expect(303);
-    assert_eq!(entries_of(&w.agency, &w.ana)[0].description, "Hero layout, final");
+    assert_eq!(
+        entries_of(&w.agency, &w.ana)[0].description,
+        "Hero layout, final"
+    );
+}
+
+#[actix_web::test]
+async fn the_contact_form_ties_its_errors_to_the_fields() {
+    let w = world().await;
+    let app = test::init_service(http::app(w.agency.state.clone())).await;
+    let mia = w.agency.browser(&w.manager).await;
+    let path = format!("/clients/{}/contacts", w.client.id);
+
+    let bad = [("name", "Cleo Client"), ("email", "not an address")];
+    let page = post!(app, mia, path, &bad).expect(422);
+    assert!(page.body.contains("role=\"alert\""));
+    assert!(page.body.contains("id=\"email-error\""));
+    assert!(
+        page.body
+            .contains("aria-describedby=\"email-error email-hint\"")
+    );
+    assert!(
+        page.body.contains("value=\"Cleo Client\""),
+        "the values are kept"
+    );
+
+    let good = [("name", "Cleo Client"), ("email", "cleo@acme.example")];
+    post!(app, mia, path, &good).expect(303);
+    let again = [("name", "Cleo Again"), ("email", "cleo@acme.example")];
+    let page = post!(app, mia, path, &again).expect(409);
+    assert!(page.body.contains("id=\"email-error\""));
+    let list = get!(app, mia, path).expect(200);
+    assert!(
+        list.body
+            .contains("Send invitation<span class=\"sr-only\"> to Cleo Client</span>")
+    );
+    assert!(!list.body.contains("Cleo Again"));
 }

@@ -492,23 +492,42 @@ mod tests {
             ..Lens::default()
         };
 
-        let monthly = project(&input(BudgetPeriod::Monthly, &calendar), &lens, now, &calendar);
+        let monthly = project(
+            &input(BudgetPeriod::Monthly, &calendar),
+            &lens,
+            now,
+            &calendar,
+        );
         let budget = monthly.budget.expect("the lens shows the budget");
-        assert_eq!(budget.used_seconds, 3 * HOUR, "1 March in Berlin and 9 March");
+        assert_eq!(
+            budget.used_seconds,
+            3 * HOUR,
+            "1 March in Berlin and 9 March"
+        );
         assert_eq!(budget.percent, Some(30));
         assert_eq!(budget.period.as_deref(), Some("March 2026"));
         assert!(budget.money.unwrap().used.unwrap().starts_with("300.00"));
         let time = monthly.time.expect("the lens shows time");
         assert_eq!(time.total_seconds, 8 * HOUR, "the time section is all time");
 
-        let lifetime = project(&input(BudgetPeriod::Lifetime, &calendar), &lens, now, &calendar);
+        let lifetime = project(
+            &input(BudgetPeriod::Lifetime, &calendar),
+            &lens,
+            now,
+            &calendar,
+        );
         let budget = lifetime.budget.unwrap();
         assert_eq!(budget.used_seconds, 8 * HOUR);
         assert_eq!(budget.period, None);
 
         // A new month starts from nothing.
         let april: Timestamp = "2026-04-01T08:00:00Z".parse().unwrap();
-        let monthly = project(&input(BudgetPeriod::Monthly, &calendar), &lens, april, &calendar);
+        let monthly = project(
+            &input(BudgetPeriod::Monthly, &calendar),
+            &lens,
+            april,
+            &calendar,
+        );
         let budget = monthly.budget.unwrap();
         assert_eq!(budget.used_seconds, 0);
         assert_eq!(budget.period.as_deref(), Some("April 2026"));

@@ -161,9 +161,10 @@ pub async fn add(
             (StatusCode::UNPROCESSABLE_ENTITY, Problem::of(invalid))
         }
         // The one thing a new contact can collide on is its address.
-        Err(crate::store::Error::Conflict(message)) => {
-            (StatusCode::CONFLICT, Problem::of(Invalid::new("email", message)))
-        }
+        Err(crate::store::Error::Conflict(message)) => (
+            StatusCode::CONFLICT,
+            Problem::of(Invalid::new("email", message)),
+        ),
         Err(e) => return Err(e.into()),
     };
     let chrome = Chrome::new(&state, &staff, Nav::Clients, None);
