@@ -120,6 +120,9 @@ pub struct BudgetView {
     pub money: Option<MoneyView>,
     /// The burn-down chart, an inline SVG drawn from published hours.
     pub chart_svg: String,
+    /// The month a monthly budget counts, e.g. `March 2026`; `None` for a
+    /// budget over the project's life.
+    pub period: Option<String>,
 }
 
 /// The values of a `<meter class="bar">`, in seconds.
