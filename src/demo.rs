@@ -10,11 +10,15 @@ use jiff::civil::{Date, Weekday};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use redb::WriteTransaction;
+use redb::{ReadableTable, WriteTransaction};
 
 use crate::domain::category::Category;
 use crate::domain::client::Client;
+use crate::domain::contact::ContactDraft;
 use crate::domain::entry::{EntryDraft, Source};
+use crate::domain::lens::{
+    BudgetDisplay, DEFAULT_PUBLISH_AT, Grouping, Lens, Publishing, TimeDetail,
+};
 use crate::domain::milestone::{Milestone, MilestoneStatus};
 use crate::domain::money::Currency;
 use crate::domain::project::{BudgetPeriod, Project, ProjectStatus};
@@ -24,6 +28,10 @@ use crate::domain::time::Calendar;
 use crate::domain::timer::Timer;
 use crate::domain::user::{Role, User};
 use crate::domain::{CategoryId, ClientId, MilestoneId, ProjectId, UserId};
+use crate::jobs::notify::{self, Links};
+use crate::mail::messages;
+use crate::security::{new_token, token_hash};
+use crate::store::portal::{self as portal_store, Purpose};
 use crate::store::records::{self, Reads};
 use crate::store::{self, Store, encode, entries, tables};
 
@@ -36,6 +44,17 @@ pub const PASSWORD: &str = "demo-password";
 
 /// The `meta` key that marks a store as seeded by this module.
 const MARKER: &str = "demo_seeded";
+/// The `meta` key that marks the demo's weekly digest as queued.
+const DIGEST_MARKER: &str = "demo_digest_queued";
+
+/// (client, name, email) of the demo's client contacts.
+pub const CONTACTS: [(u64, &str, &str); 5] = [
+    (1, "Greta Alder", "greta@alderfinch.example"),
+    (1, "Tom Finch", "tom@alderfinch.example"),
+    (2, "Ines Kestrel", "ines@kestrel.example"),
+    (3, "Hauke Brandt", "hauke@hanseatic-legal.example"),
+    (3, "Sofie Lund", "sofie@hanseatic-legal.example"),
+];
 
 const SEED: u64 = 0x6e6f_7274_6877_696e;
 
@@ -125,14 +144,25 @@ pub fn logins() -> Vec<(String, String)> {
 
 /// Seeds an empty store; returns the demo logins, or `None` when the store
 /// holds data that is not a demo.
-pub fn seed_if_empty(store: &Store) -> Result<Option<Vec<(String, String)>>, store::Error> {
+///
+/// The seeding transaction also queues each contact's portal invitation.
+/// The week's digest needs a read of the committed data (the projection
+/// reads snapshots), so it is queued by a second transaction, guarded by
+/// its own marker so that a crash between the two only delays it.
+pub fn seed_if_empty(
+    store: &Store,
+    links: &Links,
+) -> Result<Option<Vec<(String, String)>>, store::Error> {
     let seeded = store.read(|txn| {
         let meta = txn.open_table(tables::META)?;
         let marked = meta.get(MARKER)?.is_some();
         Ok((marked, !txn.all::<User>()?.is_empty()))
     })?;
     match seeded {
-        (true, _) => return Ok(Some(logins())),
+        (true, _) => {
+            queue_digest(store, links)?;
+            return Ok(Some(logins()));
+        }
         (false, true) => return Ok(None),
         (false, false) => {}
     }
@@ -141,6 +171,14 @@ pub fn seed_if_empty(store: &Store) -> Result<Option<Vec<(String, String)>>, sto
     // demo should start at once.
     let hash = crate::security::hash_password(PASSWORD);
     let now = Timestamp::now();
+    let invitations: Vec<(String, [u8; 32])> = CONTACTS
+        .iter()
+        .map(|_| {
+            let token = new_token();
+            let hash = token_hash(&token);
+            (format!("{}/portal/auth/{token}", links.public_url), hash)
+        })
+        .collect();
     let seeded = store.write_blocking(move |txn| {
         // Checked again inside the transaction: another command may have
         // written between the read above and this write.
@@ -148,9 +186,73 @@ pub fn seed_if_empty(store: &Store) -> Result<Option<Vec<(String, String)>>, sto
             return Ok(false);
         }
         seed(txn, &hash, now)?;
+        seed_contacts(txn, &invitations, now)?;
         Ok(true)
     })?;
+    if seeded {
+        queue_digest(store, links)?;
+    }
     Ok(seeded.then(logins))
+}
+
+/// Adds the contacts, each with an invitation link and its email.
+fn seed_contacts(
+    txn: &WriteTransaction,
+    invitations: &[(String, [u8; 32])],
+    now: Timestamp,
+) -> Result<(), store::Error> {
+    let agency = txn.settings()?.name;
+    for ((client, name, email), (url, hash)) in CONTACTS.iter().zip(invitations) {
+        let draft = ContactDraft {
+            name: (*name).into(),
+            email: (*email).into(),
+        };
+        let contact = portal_store::create_contact(txn, ClientId(*client), draft, now)?;
+        let lifetime = SignedDuration::from_hours(7 * 24);
+        portal_store::create_link(txn, hash, contact.id, Purpose::Invitation, now, lifetime)?;
+        let message = messages::portal_invitation(&agency, &contact.email, &contact.name, url);
+        crate::mail::enqueue(txn, message, now)?;
+    }
+    Ok(())
+}
+
+/// Queues one weekly digest of the first project, for the week so far, so
+/// the demo's mail folder shows what contacts receive, and marks the
+/// latest due week as sent for every project.
+fn queue_digest(store: &Store, links: &Links) -> Result<(), store::Error> {
+    let now = Timestamp::now();
+    let planned = store.read(|txn| {
+        if txn.open_table(tables::META)?.get(DIGEST_MARKER)?.is_some() {
+            return Ok(None);
+        }
+        let calendar = txn.settings()?.calendar();
+        let from = calendar.start_of(calendar.week_of_instant(now).date());
+        let project: Project = txn.must(1)?;
+        let planned = notify::digest_messages(txn, links, &project, from, now)?;
+        let projects: Vec<u64> = txn.all::<Project>()?.iter().map(|p| p.id.0).collect();
+        let (week, _) = notify::latest_due(&txn.settings()?, now);
+        Ok(Some((project.id, planned, projects, week)))
+    })?;
+    let Some((project, planned, projects, week)) = planned else {
+        return Ok(());
+    };
+    let links = links.clone();
+    store.write_blocking(move |txn| {
+        let mut meta = txn.open_table(tables::META)?;
+        if meta.get(DIGEST_MARKER)?.is_some() {
+            return Ok(());
+        }
+        meta.insert(DIGEST_MARKER, 1)?;
+        drop(meta);
+        // The scheduler owes no digest for weeks before the demo existed;
+        // without this its first tick would mail every project at once.
+        let mut sent = txn.open_table(tables::DIGESTS_SENT)?;
+        for id in &projects {
+            sent.insert(*id, week.0)?;
+        }
+        drop(sent);
+        notify::queue(txn, &links, project, &planned, now)
+    })
 }
 
 fn seed(txn: &WriteTransaction, hash: &str, now: Timestamp) -> Result<(), store::Error> {
@@ -273,6 +375,12 @@ fn seed_projects(
     let mut plans = vec![
         Plan {
             project: Project {
+                lens: Some(Lens {
+                    time_detail: TimeDetail::Detailed,
+                    staff_names: true,
+                    publishing: Publishing::Live,
+                    ..Lens::default()
+                }),
                 budget_amount: Some(0),
                 members: vec![OLIVIA, MARA, JONAS, PRIYA, LUKAS],
                 rate: Some(euros(110)),
@@ -292,6 +400,11 @@ fn seed_projects(
         },
         Plan {
             project: Project {
+                lens: Some(Lens {
+                    time_detail: TimeDetail::Summary,
+                    grouping: Grouping::ByCategory,
+                    ..Lens::default()
+                }),
                 budget_amount: Some(0),
                 budget_period: BudgetPeriod::Monthly,
                 members: vec![MARA, PRIYA, LUKAS],
@@ -308,6 +421,14 @@ fn seed_projects(
         },
         Plan {
             project: Project {
+                lens: Some(Lens {
+                    grouping: Grouping::ByWeek,
+                    publishing: Publishing::Weekly {
+                        day: Weekday::Friday,
+                        at: DEFAULT_PUBLISH_AT,
+                    },
+                    ..Lens::default()
+                }),
                 budget_amount: Some(0),
                 members: vec![MARA, JONAS, LUKAS],
                 rate: Some(euros(105)),
@@ -324,6 +445,11 @@ fn seed_projects(
         },
         Plan {
             project: Project {
+                lens: Some(Lens {
+                    grouping: Grouping::Both,
+                    budget: BudgetDisplay::WithMoney,
+                    ..Lens::default()
+                }),
                 budget_amount: Some(0),
                 members: vec![OLIVIA, ADAM, MARA, JONAS, PRIYA],
                 rate: Some(euros(115)),
@@ -659,11 +785,18 @@ mod tests {
     use crate::domain::entry::Entry;
     use crate::domain::hygiene::HygieneRules;
 
+    fn test_links() -> Links {
+        Links {
+            public_url: "https://demo.example".into(),
+            lifetime: SignedDuration::from_hours(24 * 7),
+        }
+    }
+
     #[test]
     fn seeds_once_and_recognises_itself() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), Default::default()).unwrap();
-        let logins = seed_if_empty(&store)
+        let logins = seed_if_empty(&store, &test_links())
             .unwrap()
             .expect("an empty store is seeded");
         assert_eq!(logins.len(), 6);
@@ -715,7 +848,7 @@ mod tests {
         let timer = store.read(|txn| entries::timer(txn, PRIYA)).unwrap();
         assert!(timer.is_some());
 
-        let again = seed_if_empty(&store).unwrap();
+        let again = seed_if_empty(&store, &test_links()).unwrap();
         assert_eq!(again, Some(logins));
         let count = store.read(|txn| Ok(txn.all::<Entry>()?.len())).unwrap();
         assert_eq!(count, entries.len(), "a second run seeds nothing");
@@ -741,7 +874,7 @@ mod tests {
                 records::put_user(txn, &user)
             })
             .unwrap();
-        assert_eq!(seed_if_empty(&store).unwrap(), None);
+        assert_eq!(seed_if_empty(&store, &test_links()).unwrap(), None);
         let projects = store.read(|txn| txn.all::<Project>()).unwrap();
         assert!(projects.is_empty());
     }

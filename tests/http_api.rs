@@ -13,7 +13,7 @@ use api::{Caller, Harness, at, draft, log_many, request, send_raw, world};
 use glasshouse::domain::category::Category;
 use glasshouse::domain::client::Client;
 use glasshouse::domain::entry::Entry;
-use glasshouse::domain::project::Project;
+use glasshouse::domain::project::{Project, ProjectStatus};
 use glasshouse::domain::user::User;
 use glasshouse::http;
 use glasshouse::store::records::{self, Reads};
@@ -179,11 +179,33 @@ async fn clients_can_be_created_read_changed_and_deleted() {
         StatusCode::CONFLICT,
         "a client with projects stays: {body}"
     );
+    // Nor does one whose only ties are portal contacts.
+    let (_, initech) = call!(app, POST, "/clients", m, json!({"name": "Initech"}));
+    let initech = initech["id"].as_u64().unwrap();
+    let (status, _) = call!(
+        app,
+        POST,
+        format!("/clients/{initech}/contacts"),
+        m,
+        json!({"name": "Gina Initech", "email": "gina@initech.example"})
+    );
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = call!(app, DELETE, format!("/clients/{initech}"), m);
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(error_code(&body), "conflict");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("contacts")
+    );
+    let (status, _) = call!(app, GET, format!("/clients/{initech}"), m);
+    assert_eq!(status, StatusCode::OK, "the refused delete changed nothing");
     let (status, _) = call!(app, DELETE, format!("/clients/{id}"), m);
     assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _) = call!(app, GET, format!("/clients/{id}"), m);
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(h.count::<Client>(), 1);
+    assert_eq!(h.count::<Client>(), 2);
 }
 
 #[actix_web::test]
@@ -1150,11 +1172,20 @@ async fn every_documented_route_answers() {
         )],
     )
     .await;
+    let (status, contact) = call!(
+        app,
+        POST,
+        format!("/clients/{}/contacts", w.client),
+        Some(&w.owner),
+        json!({"name": "Cleo Client", "email": "cleo@acme.example"})
+    );
+    assert_eq!(status, StatusCode::CREATED);
     let ids = BTreeMap::from([
         ("clients", w.client.0),
         ("categories", w.design.0),
         ("projects", w.alpha.0),
         ("entries", logged[0].id.0),
+        ("contacts", contact["id"].as_u64().unwrap()),
     ]);
     call!(
         app,
@@ -1169,6 +1200,12 @@ async fn every_documented_route_answers() {
     assert_eq!(doc["openapi"], "3.1.0");
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 10);
+    for portal in ["/clients/{id}/contacts", "/contacts/{id}/invite"] {
+        assert!(
+            paths[portal].get("post").is_some(),
+            "{portal} is documented"
+        );
+    }
     let mut operations = Vec::new();
     for (path, item) in paths {
         for method in ["get", "post", "patch", "delete"] {
@@ -1249,4 +1286,97 @@ async fn dates_in_filters_and_exports_follow_the_agency_zone() {
     assert_eq!(&rows[0][1], "2026-03-03");
     assert_eq!(&rows[0][2], "2026-03-03T00:30:00+01:00");
     assert_eq!(&rows[1][1], "2026-03-02");
+}
+
+async fn set_status(h: &Harness, project: glasshouse::domain::ProjectId, status: ProjectStatus) {
+    h.store()
+        .write(move |txn| {
+            let mut p: Project = txn.must(project.0)?;
+            p.status = status;
+            records::put(txn, &p)
+        })
+        .await
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn paused_projects_take_time_only_from_managers_and_done_ones_from_nobody() {
+    let h = Harness::new();
+    let w = world(&h).await;
+    let app = test::init_service(http::app(h.state.clone())).await;
+    let hour = |day: u32| {
+        json!({"project_id": w.alpha.0, "category_id": w.design.0,
+            "start": format!("2026-03-{day:02}T09:00:00Z"),
+            "end": format!("2026-03-{day:02}T10:00:00Z"),
+            "description": "Homepage layout"})
+    };
+    let (status, logged) = call!(app, POST, "/entries", Some(&w.ana), hour(2));
+    assert_eq!(status, StatusCode::CREATED, "{logged}");
+    let logged = logged["id"].as_u64().unwrap();
+
+    set_status(&h, w.alpha, ProjectStatus::Paused).await;
+    let (status, body) = call!(app, POST, "/entries", Some(&w.ana), hour(3));
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_field(&body), "project_id");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("paused")
+    );
+    let start = json!({"project_id": w.alpha.0, "category_id": w.design.0});
+    let (status, body) = call!(app, POST, "/timer", Some(&w.ana), start.clone());
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_field(&body), "project_id");
+    let (status, body) = call!(app, POST, "/entries", Some(&w.manager), hour(3));
+    assert_eq!(status, StatusCode::CREATED, "a manager may: {body}");
+
+    set_status(&h, w.alpha, ProjectStatus::Done).await;
+    for who in [&w.ana, &w.manager, &w.owner] {
+        let (status, body) = call!(app, POST, "/entries", Some(who), hour(4));
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(error_field(&body), "project_id");
+        assert!(body["error"]["message"].as_str().unwrap().contains("done"));
+    }
+    let (status, body) = call!(app, POST, "/timer", Some(&w.manager), start);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(h.count::<Entry>(), 2, "nothing refused was stored");
+
+    // Corrections stay possible on a closed project...
+    let (status, fixed) = call!(
+        app,
+        PATCH,
+        format!("/entries/{logged}"),
+        Some(&w.ana),
+        json!({"description": "Homepage layout, second pass"})
+    );
+    assert_eq!(status, StatusCode::OK, "{fixed}");
+    assert_eq!(fixed["description"], "Homepage layout, second pass");
+    // ...but moving time onto one is new time there.
+    let (status, moved) = call!(
+        app,
+        POST,
+        "/entries",
+        Some(&w.manager),
+        json!({"project_id": w.beta.0, "category_id": w.design.0,
+            "start": "2026-03-05T09:00:00Z", "end": "2026-03-05T10:00:00Z",
+            "description": "Wireframes"})
+    );
+    assert_eq!(status, StatusCode::CREATED, "{moved}");
+    let (status, body) = call!(
+        app,
+        PATCH,
+        format!("/entries/{}", moved["id"]),
+        Some(&w.manager),
+        json!({"project_id": w.alpha.0})
+    );
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(error_field(&body), "project_id");
+    let (_, still) = call!(
+        app,
+        GET,
+        format!("/entries/{}", moved["id"]),
+        Some(&w.manager)
+    );
+    assert_eq!(still["project_id"], w.beta.0);
 }

@@ -882,9 +882,45 @@ async fn admins_keep_categories_and_settings_and_managers_clients() {
     ];
     let page = post!(app, admin, "/settings", &bad_zone).expect(422);
     assert!(page.body.contains("id=\"time_zone-error\""));
+    assert!(page.body.contains("role=\"alert\""));
+    assert!(
+        page.body
+            .contains("aria-describedby=\"time_zone-error time_zone-hint\""),
+        "the error and the hint are both read with the field"
+    );
+    assert!(page.body.contains("id=\"time_zone-hint\""));
     assert!(page.body.contains("value=\"Mars/Olympus\""));
     let saved = w.agency.store().read(|txn| txn.settings()).unwrap();
     assert_eq!(saved.time_zone, "UTC");
+
+    let notifications = |time: &'static str, thresholds: &'static str| {
+        [
+            ("name", "Studio"),
+            ("currency", "EUR"),
+            ("time_zone", "UTC"),
+            ("week_start", "monday"),
+            ("lock_date", ""),
+            ("vague_words", ""),
+            ("min_length", "10"),
+            ("digest_weekday", "friday"),
+            ("digest_time", time),
+            ("alert_thresholds", thresholds),
+        ]
+    };
+    let page = post!(app, admin, "/settings", &notifications("25:00", "80")).expect(422);
+    assert!(page.body.contains("id=\"digest_time-error\""));
+    let page = post!(app, admin, "/settings", &notifications("17:30", "80, lots")).expect(422);
+    assert!(page.body.contains("id=\"alert_thresholds-error\""));
+    let unchanged = w.agency.store().read(|txn| txn.settings()).unwrap();
+    assert_eq!(unchanged.alert_thresholds, [75, 90, 100]);
+    post!(app, admin, "/settings", &notifications("17:30", "100, 80")).expect(303);
+    let saved = w.agency.store().read(|txn| txn.settings()).unwrap();
+    assert_eq!(saved.digest_weekday, jiff::civil::Weekday::Friday);
+    assert_eq!(saved.digest_time, jiff::civil::Time::constant(17, 30, 0, 0));
+    assert_eq!(saved.alert_thresholds, [80, 100]);
+    let page = get!(app, admin, "/settings").expect(200);
+    assert!(page.body.contains("value=\"17:30\""));
+    assert!(page.body.contains("value=\"80, 100\""));
 
     post!(app, mia, "/clients", &[("name", "  ")]).expect(422);
     let created = post!(app, mia, "/clients", &[("name", "Globex")]).expect(303);
@@ -1074,4 +1110,205 @@ async fn a_monthly_budget_counts_only_this_months_time() {
     assert!(page.body.contains("3.0 of 10.0 h (30 %)"), "{}", page.body);
     let list = get!(app, ana, "/projects").expect(200);
     assert!(list.body.contains("value=\"3.0\""));
+}
+
+/// Every same-site link on a staff page, with `&amp;` decoded.
+fn links_of(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|href| href.replace("&amp;", "&"))
+        .filter(|href| href.starts_with('/') && !href.starts_with("//"))
+        .filter(|href| {
+            !["/static/", "/portal", "/api/"]
+                .iter()
+                .any(|p| href.starts_with(p))
+        })
+        .collect()
+}
+
+/// Follows every link from the home page; returns the pages reached, each
+/// without its query string.
+async fn crawl<S, B>(app: &S, browser: &staff::Browser) -> std::collections::BTreeSet<String>
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let mut seen = std::collections::BTreeSet::from(["/".to_owned()]);
+    let mut queue = vec!["/".to_owned()];
+    while let Some(path) = queue.pop() {
+        let page = send(app, browser.get(&path).to_request()).await;
+        assert_eq!(page.status.as_u16(), 200, "a link leads to {path}");
+        for link in links_of(&page.body) {
+            if seen.len() < 400 && seen.insert(link.clone()) {
+                queue.push(link);
+            }
+        }
+    }
+    seen.iter()
+        .map(|p| p.split(['?', '#']).next().unwrap().to_owned())
+        .collect()
+}
+
+#[actix_web::test]
+async fn every_staff_page_is_reachable_from_the_navigation() {
+    let w = world().await;
+    let app = test::init_service(http::app(w.agency.state.clone())).await;
+    let owner = w.agency.browser(&w.owner).await;
+    let reached = crawl(&app, &owner).await;
+    let (client, alpha) = (w.client.id, w.alpha.id);
+    for page in [
+        "/timesheet".to_owned(),
+        "/entries".to_owned(),
+        "/entries/new".to_owned(),
+        "/review".to_owned(),
+        "/projects/new".to_owned(),
+        format!("/projects/{alpha}/edit"),
+        format!("/projects/{alpha}/lens"),
+        format!("/projects/{alpha}/preview"),
+        "/clients/new".to_owned(),
+        format!("/clients/{client}/edit"),
+        format!("/clients/{client}/contacts"),
+        "/categories/new".to_owned(),
+        "/users/new".to_owned(),
+        format!("/users/{}/edit", w.ana.id),
+        "/settings".to_owned(),
+        "/admin/outbox".to_owned(),
+    ] {
+        assert!(
+            reached.contains(&page),
+            "{page} is linked; reached {reached:?}"
+        );
+    }
+
+    // A member follows every link they are shown without meeting a 404,
+    // and is shown none of the managers' pages.
+    let ana = w.agency.browser(&w.ana).await;
+    let reached = crawl(&app, &ana).await;
+    assert!(reached.contains(&format!("/projects/{alpha}")));
+    for hidden in [
+        format!("/projects/{alpha}/lens"),
+        format!("/projects/{alpha}/preview"),
+        "/clients".to_owned(),
+        "/settings".to_owned(),
+        "/admin/outbox".to_owned(),
+    ] {
+        assert!(!reached.contains(&hidden), "a member is shown {hidden}");
+    }
+}
+
+async fn set_status(w: &World, status: glasshouse::domain::project::ProjectStatus) {
+    let id = w.alpha.id;
+    w.agency
+        .store()
+        .write(move |txn| {
+            let mut p: Project = txn.must(id.0)?;
+            p.status = status;
+            glasshouse::store::records::put(txn, &p)
+        })
+        .await
+        .unwrap();
+}
+
+#[actix_web::test]
+async fn the_entry_form_refuses_new_time_on_paused_and_done_projects() {
+    use glasshouse::domain::project::ProjectStatus;
+    let w = world().await;
+    let app = test::init_service(http::app(w.agency.state.clone())).await;
+    let ana = w.agency.browser(&w.ana).await;
+    let mia = w.agency.browser(&w.manager).await;
+    let (project, design) = (w.alpha.id.to_string(), w.design.to_string());
+    let fields = |date| entry_fields(&project, &design, date, "09:00", "10:00", "Hero layout");
+    post!(app, ana, "/entries", &fields("2026-05-04")).expect(303);
+    // Another project of hers stays open, so the form still has a picker.
+    w.agency
+        .project(w.client.id, "Gamma shop", &[w.ana.id], None)
+        .await;
+
+    set_status(&w, ProjectStatus::Paused).await;
+    let page = post!(app, ana, "/entries", &fields("2026-05-05")).expect(422);
+    assert!(page.body.contains("role=\"alert\""));
+    assert!(page.body.contains("id=\"project_id-error\""));
+    assert!(page.body.contains("aria-describedby=\"project_id-error\""));
+    assert!(page.body.contains("this project is paused"));
+    assert!(page.body.contains("Hero layout"), "the values are kept");
+    let form = get!(app, ana, "/entries/new").expect(200);
+    // The project's name appears on the form only in the picker.
+    let option = w.alpha.name.clone();
+    assert!(
+        !form.body.contains(&option),
+        "a paused project is not offered"
+    );
+    let mut for_ana = fields("2026-05-05");
+    let ana_id = w.ana.id.to_string();
+    for_ana.push(("user_id", &ana_id));
+    post!(app, mia, "/entries", &for_ana).expect(303);
+    assert!(
+        get!(app, mia, "/entries/new")
+            .expect(200)
+            .body
+            .contains(&option)
+    );
+
+    set_status(&w, ProjectStatus::Done).await;
+    let page = post!(app, mia, "/entries", &for_ana).expect(422);
+    assert!(page.body.contains("this project is done"));
+    assert!(
+        !get!(app, mia, "/entries/new")
+            .expect(200)
+            .body
+            .contains(&option)
+    );
+    let logged = entries_of(&w.agency, &w.ana);
+    assert_eq!(logged.len(), 2);
+
+    // A correction to time already logged still goes through, and the
+    // edit form keeps the closed project selected.
+    let edit = format!("/entries/{}/edit", logged[0].id);
+    let form = get!(app, ana, edit).expect(200);
+    assert!(form.body.contains(&option));
+    let mut fixed = fields("2026-05-04");
+    fixed[6] = ("description", "Hero layout, final");
+    post!(app, ana, format!("/entries/{}", logged[0].id), &fixed).expect(303);
+    assert_eq!(
+        entries_of(&w.agency, &w.ana)[0].description,
+        "Hero layout, final"
+    );
+}
+
+#[actix_web::test]
+async fn the_contact_form_ties_its_errors_to_the_fields() {
+    let w = world().await;
+    let app = test::init_service(http::app(w.agency.state.clone())).await;
+    let mia = w.agency.browser(&w.manager).await;
+    let path = format!("/clients/{}/contacts", w.client.id);
+
+    let bad = [("name", "Cleo Client"), ("email", "not an address")];
+    let page = post!(app, mia, path, &bad).expect(422);
+    assert!(page.body.contains("role=\"alert\""));
+    assert!(page.body.contains("id=\"email-error\""));
+    assert!(
+        page.body
+            .contains("aria-describedby=\"email-error email-hint\"")
+    );
+    assert!(
+        page.body.contains("value=\"Cleo Client\""),
+        "the values are kept"
+    );
+
+    let good = [("name", "Cleo Client"), ("email", "cleo@acme.example")];
+    post!(app, mia, path, &good).expect(303);
+    let again = [("name", "Cleo Again"), ("email", "cleo@acme.example")];
+    let page = post!(app, mia, path, &again).expect(409);
+    assert!(page.body.contains("id=\"email-error\""));
+    let list = get!(app, mia, path).expect(200);
+    assert!(
+        list.body
+            .contains("Send invitation<span class=\"sr-only\"> to Cleo Client</span>")
+    );
+    assert!(!list.body.contains("Cleo Again"));
 }

@@ -877,7 +877,8 @@ async fn the_api_adds_and_invites_contacts_for_managers_only() {
     );
     let mail = outbox(&f);
     assert_eq!(mail.len(), 1);
-    assert_eq!(mail[0].message.to, "dana@contoso.example");
+    // The mail builders address a contact by name as well as address.
+    assert_eq!(mail[0].message.to, "Dana <dana@contoso.example>");
     let contact: Contact = f.state.store.read(|txn| txn.must(id)).unwrap();
     assert!(contact.portal_access);
 }

@@ -17,7 +17,12 @@ use jiff::civil::{Time, Weekday};
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
-fn seed(store: &Store, drafts: Vec<(u64, i64, i64, bool, bool)>, now: Timestamp) {
+fn seed(
+    store: &Store,
+    drafts: Vec<(u64, i64, i64, bool, bool)>,
+    now: Timestamp,
+    budget_period: BudgetPeriod,
+) {
     store
         .write_blocking(move |txn| {
             let mut settings = txn.settings()?;
@@ -55,7 +60,7 @@ fn seed(store: &Store, drafts: Vec<(u64, i64, i64, bool, bool)>, now: Timestamp)
                     status: ProjectStatus::Active,
                     budget_seconds: Some(100 * 3600),
                     budget_amount: None,
-                    budget_period: BudgetPeriod::Lifetime,
+                    budget_period,
                     start: None,
                     end: None,
                     members: vec![UserId(1)],
@@ -124,13 +129,15 @@ proptest! {
     #[test]
     fn loaded_totals_match_every_published_entry(
         drafts in prop::collection::vec(
-            (1..=2u64, -10 * 86_400..86_400i64, 60..36_000i64, any::<bool>(), any::<bool>()),
+            // Back into February, so a monthly budget has time to leave out.
+            (1..=2u64, -40 * 86_400..86_400i64, 60..36_000i64, any::<bool>(), any::<bool>()),
             0..30,
         ),
         kind in 0..3u8,
         hour in 0..24i8,
         only_approved in any::<bool>(),
         detailed in any::<bool>(),
+        monthly in any::<bool>(),
         // Around the spring change in Berlin.
         minutes in 0..(6 * 24 * 60i64),
     ) {
@@ -138,7 +145,8 @@ proptest! {
         let store = Store::open(dir.path(), Metrics::new().store.clone()).unwrap();
         let now: Timestamp = "2026-03-26T00:00:00Z".parse::<Timestamp>().unwrap()
             + SignedDuration::from_mins(minutes);
-        seed(&store, drafts, now);
+        let period = if monthly { BudgetPeriod::Monthly } else { BudgetPeriod::Lifetime };
+        seed(&store, drafts, now, period);
         let lens = lens_of(kind, hour, only_approved, detailed);
 
         let (view, all) = store
@@ -157,7 +165,18 @@ proptest! {
             .filter(|e| e.end <= cutoff && (e.approved || !only_approved))
             .map(Entry::seconds)
             .sum();
-        prop_assert_eq!(view.budget.unwrap().used_seconds, expected);
+        let month = period.window(calendar.date_of(now));
+        let counted: i64 = all
+            .iter()
+            .filter(|e| !e.internal && e.category_id == CategoryId(1))
+            .filter(|e| e.end <= cutoff && (e.approved || !only_approved))
+            .filter(|e| {
+                let day = calendar.date_of(e.start);
+                month.is_none_or(|(first, last)| first <= day && day <= last)
+            })
+            .map(Entry::seconds)
+            .sum();
+        prop_assert_eq!(view.budget.unwrap().used_seconds, counted);
         let time = view.time.unwrap();
         prop_assert_eq!(time.total_seconds, expected);
         if let Some(listed) = time.entries {

@@ -14,7 +14,8 @@ pub fn run(data: &Path, load: impl FnOnce() -> anyhow::Result<Config>) -> anyhow
     super::serve::init_logging(&config.log)?;
     let metrics = Metrics::new();
     let store = super::open_store_with(&config, metrics.store.clone())?;
-    let seeded = crate::demo::seed_if_empty(&store)?;
+    let links = crate::jobs::notify::Links::of(&config);
+    let seeded = crate::demo::seed_if_empty(&store, &links)?;
     let Some(logins) = seeded else {
         bail!(
             "{} already holds data that is not a demo; choose another --data directory",
@@ -22,11 +23,17 @@ pub fn run(data: &Path, load: impl FnOnce() -> anyhow::Result<Config>) -> anyhow
         );
     };
     let url = config.public_url.clone();
+    let mail_dir = config.data_dir.join("mail");
     super::serve::serve(config, store, metrics, move || {
         println!("Glasshouse demo at {url}");
         println!("Sign in as any of (password: {}):", crate::demo::PASSWORD);
         for (email, role) in &logins {
             println!("  {email:<28} {role}");
         }
+        println!(
+            "Client contacts' sign-in links are emailed to {} (for example {}'s).",
+            mail_dir.display(),
+            crate::demo::CONTACTS[0].2
+        );
     })
 }

@@ -6,10 +6,10 @@ use anyhow::{Context, bail};
 use jiff::Timestamp;
 
 use crate::config::{self, Config};
-use crate::domain::UserId;
 use crate::domain::user::{Role, User, normalize_email};
 use crate::security::hash_password;
 use crate::store::records::{self, Reads};
+use crate::store::users::{self, NewUser};
 
 pub fn run(data: &Path, email: &str, name: &str, agency: &str) -> anyhow::Result<()> {
     let email = normalize_email(email)?;
@@ -37,19 +37,13 @@ pub fn run(data: &Path, email: &str, name: &str, agency: &str) -> anyhow::Result
         let mut settings = txn.settings()?;
         settings.name = agency.clone();
         records::put_settings(txn, &settings)?;
-        let user = User {
-            id: UserId(records::new_id::<User>(txn)?),
+        let owner = NewUser {
             email: email.clone(),
             name: name.clone(),
             role: Role::Owner,
             password_hash: hash.clone(),
-            cost_rate: None,
-            default_rate: None,
-            disabled: false,
-            created_at: Timestamp::now(),
         };
-        records::put_user(txn, &user)?;
-        Ok(user)
+        users::insert(txn, owner, Timestamp::now())
     })?;
     print_ready(&config, &owner);
     Ok(())

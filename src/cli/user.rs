@@ -7,11 +7,11 @@ use clap::Subcommand;
 use jiff::Timestamp;
 
 use crate::config::Config;
-use crate::domain::UserId;
 use crate::domain::user::{Role, User, normalize_email};
 use crate::security::hash_password;
 use crate::store::auth::delete_sessions_of;
 use crate::store::records::{self, Reads};
+use crate::store::users::{self, NewUser};
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
@@ -53,19 +53,13 @@ pub fn run(config: Config, command: UserCommand) -> anyhow::Result<()> {
             let password = super::read_password("Password: ")?;
             let hash = hash_password(&password);
             let user = store.write_blocking(move |txn| {
-                let user = User {
-                    id: UserId(records::new_id::<User>(txn)?),
+                let new = NewUser {
                     email: email.clone(),
                     name: name.clone(),
                     role,
                     password_hash: hash.clone(),
-                    cost_rate: None,
-                    default_rate: None,
-                    disabled: false,
-                    created_at: Timestamp::now(),
                 };
-                records::put_user(txn, &user)?;
-                Ok(user)
+                users::insert(txn, new, Timestamp::now())
             })?;
             println!(
                 "added {} ({}) as {}",

@@ -134,8 +134,10 @@ pub fn format_duration(seconds: i64) -> String {
 
 /// Hours with one decimal, for summaries: `12.5`.
 pub fn format_hours(seconds: i64) -> String {
-    let tenths = (seconds * 10 + seconds.signum() * 180) / 3600;
-    format!("{}.{}", tenths / 10, (tenths % 10).abs())
+    // Tenths of an hour are 360 s; adding half of one rounds half away from zero.
+    let tenths = (seconds.unsigned_abs() + 180) / 360;
+    let sign = if seconds < 0 && tenths > 0 { "-" } else { "" };
+    format!("{sign}{}.{}", tenths / 10, tenths % 10)
 }
 
 /// Parses a duration typed by a person: `1:30`, `1.5`, `90m`, `1h30`, `2h`.
@@ -267,6 +269,11 @@ mod tests {
         assert_eq!(format_duration(5400), "1:30");
         assert_eq!(format_hours(5400), "1.5");
         assert_eq!(format_hours(0), "0.0");
+        // 6.65 h rounds up, a second less rounds down; the sign survives below one hour.
+        assert_eq!(format_hours(23_940), "6.7");
+        assert_eq!(format_hours(23_939), "6.6");
+        assert_eq!(format_hours(-1800), "-0.5");
+        assert_eq!(format_hours(-100), "0.0");
     }
 }
 

@@ -16,10 +16,10 @@ use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{Compress, DefaultHeaders};
+use actix_web::middleware::{Compress, DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpResponse, web};
-use futures_util::FutureExt;
 use rust_embed::Embed;
+use tracing::Instrument;
 
 use crate::config::Config;
 use crate::metrics::{LatencyLabels, Metrics, RouteLabels};
@@ -59,7 +59,6 @@ pub fn app(
     if state.config.secure_cookies() {
         headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
     }
-    let metrics = Arc::clone(&state.metrics);
     let json_limit = web::JsonConfig::default()
         .limit(64 * 1024)
         .error_handler(|err, _| api::json_error(err).into());
@@ -86,23 +85,7 @@ pub fn app(
         }))
         .wrap(Compress::default())
         .wrap(headers)
-        .wrap_fn(move |req, srv| {
-            let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
-            let method = req.method().to_string();
-            let started = Instant::now();
-            let metrics = Arc::clone(&metrics);
-            actix_web::dev::Service::call(srv, req).map(move |result| {
-                let took = started.elapsed();
-                let status = match &result {
-                    Ok(res) => res.status().as_u16(),
-                    Err(e) => e.as_response_error().status_code().as_u16(),
-                };
-                tracing::debug!(%method, %route, status, micros = took.as_micros() as u64, "request");
-                metrics.requests.get_or_create(&RouteLabels { method, route: route.clone(), status }).inc();
-                metrics.latency.get_or_create(&LatencyLabels { route }).observe(took.as_secs_f64());
-                result
-            })
-        })
+        .wrap(from_fn(observe))
         .route("/healthz", web::get().to(healthz))
         .route("/metrics", web::get().to(metrics_text))
         .route("/static/{file:.*}", web::get().to(static_file))
@@ -110,6 +93,43 @@ pub fn app(
         .configure(staff::routes)
         .configure(portal::routes)
         .default_service(web::to(not_found))
+}
+
+/// Times every request, counts it by route template and status, and runs
+/// the handler inside a span named by its route template: never the raw
+/// path, which may carry ids or magic-link tokens.
+async fn observe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let metrics = req
+        .app_data::<State>()
+        .map(|state| Arc::clone(&state.metrics));
+    let span = tracing::info_span!("request", %method, %route, status = tracing::field::Empty);
+    let started = Instant::now();
+    let result = next.call(req).instrument(span.clone()).await;
+    let took = started.elapsed();
+    let status = match &result {
+        Ok(res) => res.status().as_u16(),
+        Err(e) => e.as_response_error().status_code().as_u16(),
+    };
+    span.record("status", status);
+    span.in_scope(|| tracing::debug!(micros = took.as_micros() as u64, "answered"));
+    if let Some(metrics) = metrics {
+        let labels = RouteLabels {
+            method,
+            route: route.clone(),
+            status,
+        };
+        metrics.requests.get_or_create(&labels).inc();
+        metrics
+            .latency
+            .get_or_create(&LatencyLabels { route })
+            .observe(took.as_secs_f64());
+    }
+    result
 }
 
 async fn not_found(req: actix_web::HttpRequest) -> Result<HttpResponse, actix_web::Error> {

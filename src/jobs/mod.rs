@@ -4,6 +4,8 @@
 //! produce mail (digests, alerts) only queue it with `mail::enqueue` in
 //! their own write; the outbox worker started here delivers everything.
 
+pub mod notify;
+
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
@@ -15,6 +17,7 @@ use crate::store::auth::purge_sessions;
 /// Starts every background job on the current runtime.
 pub fn start(state: State) {
     actix_web::rt::spawn(purge_expired_sessions(state.clone()));
+    actix_web::rt::spawn(notify::run(state.clone()));
     actix_web::rt::spawn(deliver_mail(state));
 }
 

@@ -56,6 +56,64 @@ struct TestText<'a> {
     transport: &'a str,
 }
 
+/// A project's week as its client may see it, already cut by the lens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Digest {
+    pub project: String,
+    /// The local dates the digest covers, e.g. `2026-11-23 – 2026-11-30`.
+    pub period: String,
+    /// Published hours of the week; `None` when the lens hides time.
+    pub hours: Option<String>,
+    pub reached: Vec<String>,
+    pub next_steps: Vec<String>,
+    /// `None` when the lens hides the budget.
+    pub budget: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "email/weekly_digest.html")]
+struct DigestHtml<'a> {
+    agency: &'a str,
+    contact_name: &'a str,
+    digest: &'a Digest,
+    link: &'a str,
+    unsubscribe: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/weekly_digest.txt")]
+struct DigestText<'a> {
+    agency: &'a str,
+    contact_name: &'a str,
+    digest: &'a Digest,
+    link: &'a str,
+    unsubscribe: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/budget_alert.html")]
+struct AlertHtml<'a> {
+    agency: &'a str,
+    name: &'a str,
+    project: &'a str,
+    threshold: u32,
+    detail: Option<&'a str>,
+    link: &'a str,
+    unsubscribe: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/budget_alert.txt")]
+struct AlertText<'a> {
+    agency: &'a str,
+    name: &'a str,
+    project: &'a str,
+    threshold: u32,
+    detail: Option<&'a str>,
+    link: &'a str,
+    unsubscribe: &'a str,
+}
+
 /// Templates only interpolate strings, which cannot fail to format.
 fn render(template: &impl Template) -> String {
     template
@@ -115,6 +173,77 @@ pub fn portal_sign_in(agency: &str, to: &str, link: &str, expires_minutes: u32) 
     }
 }
 
+/// The weekly digest of one project for one contact. `link` signs the
+/// contact in and opens the project; `unsubscribe` turns digests off.
+pub fn weekly_digest(
+    agency: &str,
+    to: &str,
+    contact_name: &str,
+    digest: &Digest,
+    link: &str,
+    unsubscribe: &str,
+) -> Outgoing {
+    Outgoing {
+        kind: Kind::WeeklyDigest,
+        to: recipient(contact_name, to),
+        subject: format!("{}: your week with {agency}", digest.project),
+        text: render(&DigestText {
+            agency,
+            contact_name,
+            digest,
+            link,
+            unsubscribe,
+        }),
+        html: render(&DigestHtml {
+            agency,
+            contact_name,
+            digest,
+            link,
+            unsubscribe,
+        }),
+        unsubscribe_url: Some(unsubscribe.to_owned()),
+    }
+}
+
+/// A project crossed `threshold` percent of its budget. `detail` is the
+/// line of figures the recipient may see, if any.
+#[allow(clippy::too_many_arguments)]
+pub fn budget_alert(
+    agency: &str,
+    to: &str,
+    name: &str,
+    project: &str,
+    threshold: u32,
+    detail: Option<&str>,
+    link: &str,
+    unsubscribe: &str,
+) -> Outgoing {
+    Outgoing {
+        kind: Kind::BudgetAlert,
+        to: recipient(name, to),
+        subject: format!("{project} has reached {threshold}% of its budget"),
+        text: render(&AlertText {
+            agency,
+            name,
+            project,
+            threshold,
+            detail,
+            link,
+            unsubscribe,
+        }),
+        html: render(&AlertHtml {
+            agency,
+            name,
+            project,
+            threshold,
+            detail,
+            link,
+            unsubscribe,
+        }),
+        unsubscribe_url: Some(unsubscribe.to_owned()),
+    }
+}
+
 /// What `glasshouse mail test` sends; `transport` says which way it went.
 pub fn test(agency: &str, to: &str, transport: &str) -> Outgoing {
     Outgoing {
@@ -132,6 +261,8 @@ fn in_words(minutes: u32) -> String {
         1 => "1 minute".to_owned(),
         m if m < 60 || m % 60 != 0 => format!("{m} minutes"),
         60 => "1 hour".to_owned(),
+        1440 => "1 day".to_owned(),
+        m if m % 1440 == 0 => format!("{} days", m / 1440),
         m => format!("{} hours", m / 60),
     }
 }
@@ -185,5 +316,42 @@ mod tests {
         assert_eq!(in_words(60), "1 hour");
         assert_eq!(in_words(120), "2 hours");
         assert_eq!(in_words(90), "90 minutes");
+        assert_eq!(in_words(7 * 1440), "7 days");
+    }
+
+    #[test]
+    fn a_digest_shows_only_what_it_is_given_and_links_the_unsubscribe() {
+        let digest = Digest {
+            project: "Atlas".into(),
+            period: "2026-11-23 – 2026-11-30".into(),
+            hours: Some("12.5 h".into()),
+            reached: vec!["Launch".into()],
+            next_steps: vec!["Handover".into()],
+            budget: None,
+        };
+        let m = weekly_digest(
+            "Studio",
+            "ada@client.example",
+            "Ada",
+            &digest,
+            "https://p.example/portal/auth/t",
+            "https://p.example/portal/unsubscribe/u",
+        );
+        m.validate().expect("a valid notification");
+        assert!(m.text.contains("12.5 h") && m.html.contains("Launch"));
+        assert!(!m.text.contains("Budget used"));
+        assert!(m.text.contains("https://p.example/portal/unsubscribe/u"));
+        let alert = budget_alert(
+            "Studio",
+            "ada@client.example",
+            "Ada",
+            "Atlas",
+            90,
+            None,
+            "https://p.example/a",
+            "https://p.example/u",
+        );
+        alert.validate().expect("a valid notification");
+        assert!(alert.subject.contains("90%"));
     }
 }

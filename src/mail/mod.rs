@@ -25,6 +25,7 @@ pub mod messages;
 pub mod outbox;
 mod smtp;
 pub mod transport;
+pub mod unsubscribe;
 pub mod worker;
 
 use jiff::Timestamp;

@@ -28,9 +28,10 @@ const MAX_DATE_TICKS: i64 = 5;
 /// most the project's age so far (but never less than this many days).
 const MIN_FORECAST_HORIZON_DAYS: i64 = 14;
 const MAX_VISIBLE_TITLE_CHARS: usize = 80;
-/// Rough advance of one legend character at the chart's font size, for laying out the legend
-/// without measuring text.
-const LEGEND_CHAR_WIDTH: f64 = 6.0;
+/// Rough advance of one legend character, for laying out the legend without measuring text.
+/// Generous: the stylesheet enlarges legend text on narrow screens, where the whole chart
+/// shrinks, and the legend must not overlap itself there either.
+const LEGEND_CHAR_WIDTH: f64 = 11.0;
 
 const FONT_FAMILY: &str = "system-ui, sans-serif";
 const COLOR_TEXT: &str = "#374151";

@@ -4,9 +4,10 @@
 //! projection needs no day rows, so none are read): entries are scanned only
 //! from one maximum entry length before the cutoff (an entry that ends
 //! after the cutoff cannot start earlier), and, for a detailed lens, back
-//! until enough published entries are found to list. A lens that waits for
-//! approval scans the project's whole log, because approval is not in the
-//! roll-ups; that is the one case whose cost grows with the project.
+//! until enough published entries are found to list; a monthly budget adds
+//! the current month's entries. A lens that waits for approval scans the
+//! project's whole log, because approval is not in the roll-ups; that is
+//! the one case whose cost grows with the project.
 
 use std::collections::BTreeMap;
 
@@ -56,6 +57,18 @@ pub fn input(
         let id = row?.0.value().2;
         if let Some(entry) = load(id)? {
             entries.insert(id, entry);
+        }
+    }
+
+    // A monthly budget is summed from the month's entries.
+    if let Some((first, last)) = project.budget_period.window(calendar.date_of(now)) {
+        let from = calendar.start_of(first).as_second();
+        let until = calendar.span_of(last).1.as_second();
+        for row in index.range((p, from, 0)..(p, until, 0))? {
+            let id = row?.0.value().2;
+            if let Some(entry) = load(id)? {
+                entries.insert(id, entry);
+            }
         }
     }
 

@@ -3,11 +3,11 @@
 //!
 //! Internal data goes into `project::project` as a `PortalInput` and comes
 //! out as a `view::ProjectView`; portal pages see nothing else. `load`
-//! reads an input from the store, `chart` draws the burn-down, and `emails`
-//! builds the portal's messages.
+//! reads an input from the store, `chart` draws the burn-down, and `digest`
+//! cuts a project's week down to what its weekly email may say.
 
 pub mod chart;
-pub mod emails;
+pub mod digest;
 pub mod load;
 pub mod project;
 pub mod view;

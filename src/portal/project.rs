@@ -16,8 +16,9 @@
 //! The burn-down is drawn from the same weekly buckets, each counted on the
 //! last day of its week (or today, for the running week), because the day
 //! roll-up mixes internal categories in and cannot be corrected. A monthly
-//! budget is shown against all time so far; the portal does not yet reset
-//! it each month.
+//! budget counts only the current month, which weekly buckets cannot cut
+//! out; it is summed from the month's entries instead, which
+//! `PortalInput::entries` must then hold in full.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,7 +61,8 @@ pub struct PortalInput {
     /// or not, published or not. The projection reads no day rows.
     pub rollup: ProjectRollup,
     /// At least every entry of the project that the lens does not publish,
-    /// plus the recent entries a detailed lens lists. A superset is fine.
+    /// the recent entries a detailed lens lists, and, for a monthly budget,
+    /// every entry that starts in the current month. A superset is fine.
     pub entries: Vec<Entry>,
 }
 
@@ -99,7 +101,7 @@ pub fn project(
     let budget = lens
         .sections
         .budget
-        .then(|| budget_view(input, lens, &buckets, total, today));
+        .then(|| budget_view(input, lens, cutoff, calendar, &buckets, total, today));
     let milestones = lens
         .sections
         .milestones
@@ -239,21 +241,31 @@ fn time_summary(
 fn budget_view(
     input: &PortalInput,
     lens: &Lens,
+    cutoff: Timestamp,
+    calendar: &Calendar,
     buckets: &BTreeMap<(CategoryId, Day), i64>,
     total: i64,
     today: Date,
 ) -> BudgetView {
-    let points: Vec<(Date, i64)> = buckets
-        .iter()
-        .map(|((_, week), seconds)| {
-            let last_day = week.date().checked_add(6.days());
-            (last_day.map_or(today, |d| d.min(today)), *seconds)
-        })
-        .collect();
+    let window = input.project.budget_period.window(today);
+    let points: Vec<(Date, i64)> = match window {
+        Some(window) => month_days(input, lens, cutoff, calendar, window),
+        None => buckets
+            .iter()
+            .map(|((_, week), seconds)| {
+                let last_day = week.date().checked_add(6.days());
+                (last_day.map_or(today, |d| d.min(today)), *seconds)
+            })
+            .collect(),
+    };
+    let total: i64 = match window {
+        Some(_) => points.iter().map(|(_, seconds)| seconds).sum(),
+        None => total,
+    };
     let plan = ProjectPlan {
         budget_seconds: input.project.budget_seconds,
-        start: input.project.start,
-        end: input.project.end,
+        start: window.map(|w| w.0).or(input.project.start),
+        end: window.map(|w| w.1).or(input.project.end),
     };
     let chart = BurnDown::build(&plan, &points, today);
     let status = BudgetStatus::new(input.project.budget_seconds, total);
@@ -286,7 +298,31 @@ fn budget_view(
         forecast: burndown_summary(&chart),
         money,
         chart_svg: burndown_svg(&chart, "Budget burn-down"),
+        period: window.map(|(first, _)| first.strftime("%B %Y").to_string()),
     }
+}
+
+/// Published, client-visible seconds per day of the budget's month, from
+/// the entries that start in it.
+fn month_days(
+    input: &PortalInput,
+    lens: &Lens,
+    cutoff: Timestamp,
+    calendar: &Calendar,
+    (first, last): (Date, Date),
+) -> Vec<(Date, i64)> {
+    let mut days: BTreeMap<Date, i64> = BTreeMap::new();
+    for entry in &input.entries {
+        let date = calendar.date_of(entry.start);
+        if (first..=last).contains(&date)
+            && entry.project_id == input.project.id
+            && is_client_visible(entry, &input.categories)
+            && is_published(entry, lens, cutoff)
+        {
+            *days.entry(date).or_default() += entry.seconds();
+        }
+    }
+    days.into_iter().collect()
 }
 
 fn milestones_view(
@@ -316,6 +352,7 @@ fn milestones_view(
             MilestoneView {
                 late: !done && m.due.is_some_and(|d| d < today),
                 due: m.due.map(|d| d.to_string()),
+                done_at: m.done_at.filter(|_| done),
                 title: m.title,
                 state,
             }
@@ -338,4 +375,164 @@ fn local_stamp(calendar: &Calendar, at: Timestamp) -> String {
     at.to_zoned(calendar.zone.clone())
         .strftime("%Y-%m-%d %H:%M %Z")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::SignedDuration;
+
+    use super::*;
+    use crate::domain::entry::Source;
+    use crate::domain::lens::Publishing;
+    use crate::domain::project::{BudgetPeriod, ProjectStatus};
+    use crate::domain::rollup::Tally;
+    use crate::domain::{ClientId, ProjectId, UserId};
+    use crate::store::rollups::ProjectRollup;
+
+    const HOUR: i64 = 3600;
+
+    fn entry(id: u64, start: &str, hours: i64, category: u64, internal: bool) -> Entry {
+        let start: Timestamp = start.parse().unwrap();
+        Entry {
+            id: EntryId(id),
+            project_id: ProjectId(1),
+            category_id: CategoryId(category),
+            user_id: UserId(1),
+            start,
+            end: start + SignedDuration::from_secs(hours * HOUR),
+            description: "Layout work".into(),
+            billable: true,
+            internal,
+            internal_note: String::new(),
+            approved: true,
+            source: Source::Manual,
+            created_at: start,
+            updated_at: start,
+        }
+    }
+
+    /// February and March time on a project budgeted at ten hours; entries
+    /// in an internal category (2) or flagged internal never count.
+    fn input(period: BudgetPeriod, calendar: &Calendar) -> PortalInput {
+        let epoch: Timestamp = "2026-01-01T00:00:00Z".parse().unwrap();
+        let entries = vec![
+            entry(1, "2026-02-10T09:00:00Z", 5, 1, false),
+            // 00:30 on 1 March in Berlin, though still February in UTC.
+            entry(2, "2026-02-28T23:30:00Z", 2, 1, false),
+            entry(3, "2026-03-09T09:00:00Z", 1, 1, false),
+            entry(4, "2026-03-10T09:00:00Z", 3, 2, false),
+            entry(5, "2026-03-11T09:00:00Z", 4, 1, true),
+        ];
+        let mut weeks = BTreeMap::<(CategoryId, Day), Tally>::new();
+        let mut days = BTreeMap::<Day, Tally>::new();
+        for e in &entries {
+            let b = Buckets::of(e, calendar);
+            let week = weeks.entry((b.project_week.1, b.project_week.2));
+            week.or_default().add(Tally::of(e));
+            days.entry(b.project_day.1).or_default().add(Tally::of(e));
+        }
+        PortalInput {
+            project: Project {
+                id: ProjectId(1),
+                client_id: ClientId(1),
+                name: "Relaunch".into(),
+                status: ProjectStatus::Active,
+                budget_seconds: Some(10 * HOUR),
+                budget_amount: None,
+                budget_period: period,
+                start: None,
+                end: None,
+                members: vec![UserId(1)],
+                rate: Some(10_000),
+                created_at: epoch,
+                lens: None,
+            },
+            client: Client {
+                id: ClientId(1),
+                name: "Contoso".into(),
+                archived: false,
+                created_at: epoch,
+            },
+            settings: AgencySettings {
+                time_zone: "Europe/Berlin".into(),
+                ..AgencySettings::default()
+            },
+            categories: vec![
+                Category {
+                    id: CategoryId(1),
+                    name: "Design".into(),
+                    internal: false,
+                    archived: false,
+                },
+                Category {
+                    id: CategoryId(2),
+                    name: "Admin".into(),
+                    internal: true,
+                    archived: false,
+                },
+            ],
+            staff: Vec::new(),
+            milestones: Vec::new(),
+            rollup: ProjectRollup {
+                by_category_week: weeks.into_iter().map(|((c, w), t)| (c, w, t)).collect(),
+                by_day: days.into_iter().collect(),
+            },
+            entries,
+        }
+    }
+
+    #[test]
+    fn a_monthly_budget_counts_only_this_months_visible_time() {
+        let settings = AgencySettings {
+            time_zone: "Europe/Berlin".into(),
+            ..AgencySettings::default()
+        };
+        let calendar = settings.calendar();
+        let now: Timestamp = "2026-03-20T12:00:00Z".parse().unwrap();
+        let lens = Lens {
+            publishing: Publishing::Live,
+            budget: BudgetDisplay::WithMoney,
+            ..Lens::default()
+        };
+
+        let monthly = project(
+            &input(BudgetPeriod::Monthly, &calendar),
+            &lens,
+            now,
+            &calendar,
+        );
+        let budget = monthly.budget.expect("the lens shows the budget");
+        assert_eq!(
+            budget.used_seconds,
+            3 * HOUR,
+            "1 March in Berlin and 9 March"
+        );
+        assert_eq!(budget.percent, Some(30));
+        assert_eq!(budget.period.as_deref(), Some("March 2026"));
+        assert!(budget.money.unwrap().used.unwrap().starts_with("300.00"));
+        let time = monthly.time.expect("the lens shows time");
+        assert_eq!(time.total_seconds, 8 * HOUR, "the time section is all time");
+
+        let lifetime = project(
+            &input(BudgetPeriod::Lifetime, &calendar),
+            &lens,
+            now,
+            &calendar,
+        );
+        let budget = lifetime.budget.unwrap();
+        assert_eq!(budget.used_seconds, 8 * HOUR);
+        assert_eq!(budget.period, None);
+
+        // A new month starts from nothing.
+        let april: Timestamp = "2026-04-01T08:00:00Z".parse().unwrap();
+        let monthly = project(
+            &input(BudgetPeriod::Monthly, &calendar),
+            &lens,
+            april,
+            &calendar,
+        );
+        let budget = monthly.budget.unwrap();
+        assert_eq!(budget.used_seconds, 0);
+        assert_eq!(budget.period.as_deref(), Some("April 2026"));
+    }
 }

@@ -68,6 +68,8 @@ pub struct MilestoneView {
     pub state: MilestoneState,
     /// Due date passed and not done.
     pub late: bool,
+    /// When it was marked done; the weekly digest lists the week's.
+    pub done_at: Option<jiff::Timestamp>,
 }
 
 /// Published client-visible time.
@@ -118,6 +120,9 @@ pub struct BudgetView {
     pub money: Option<MoneyView>,
     /// The burn-down chart, an inline SVG drawn from published hours.
     pub chart_svg: String,
+    /// The month a monthly budget counts, e.g. `March 2026`; `None` for a
+    /// budget over the project's life.
+    pub period: Option<String>,
 }
 
 /// The values of a `<meter class="bar">`, in seconds.

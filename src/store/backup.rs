@@ -79,6 +79,9 @@ macro_rules! every_table {
         $copy!(tables::MAGIC_LINKS);
         $copy!(tables::PORTAL_SESSIONS);
         $copy!(tables::PORTAL_ACCESS);
+        $copy!(tables::DIGESTS_SENT);
+        $copy!(tables::ALERTS_FIRED);
+        $copy!(tables::ALERTS_MUTED);
     };
 }
 
@@ -194,7 +197,11 @@ mod tests {
     fn a_backup_opens_as_the_same_agency() {
         let live = tempfile::tempdir().unwrap();
         let store = Store::open(live.path(), Default::default()).unwrap();
-        crate::demo::seed_if_empty(&store).unwrap().unwrap();
+        let links = crate::jobs::notify::Links {
+            public_url: "https://demo.example".into(),
+            lifetime: jiff::SignedDuration::from_hours(24),
+        };
+        crate::demo::seed_if_empty(&store, &links).unwrap().unwrap();
 
         let restored = tempfile::tempdir().unwrap();
         let target = restored.path().join(DB_FILE);

@@ -9,7 +9,7 @@ use super::rollups::{self, Change};
 use super::{Error, decode, encode, tables};
 use crate::domain::category::Category;
 use crate::domain::entry::{Entry, EntryDraft, Source, check_lock};
-use crate::domain::project::Project;
+use crate::domain::project::{Project, ProjectStatus};
 use crate::domain::time::Calendar;
 use crate::domain::timer::Timer;
 use crate::domain::user::Actor;
@@ -24,6 +24,32 @@ pub fn may_log(actor: Actor, project: &Project, user: UserId) -> bool {
 /// projects they belong to.
 pub fn may_see(actor: Actor, project: &Project, entry: &Entry) -> bool {
     actor.role.sees_all_time() || (entry.user_id == actor.id && project.has_member(actor.id))
+}
+
+/// May `actor` put new time on `project`? Active projects take time from
+/// anyone who may log there; a paused one only from managers, who decide
+/// when work resumes; a done project takes none. Existing entries stay
+/// editable wherever they are, so corrections remain possible.
+pub fn open_for_time(actor: Actor, project: &Project) -> Result<(), Invalid> {
+    match project.status {
+        ProjectStatus::Active => Ok(()),
+        ProjectStatus::Paused if actor.role.sees_all_time() => Ok(()),
+        ProjectStatus::Paused => Err(Invalid::new(
+            "project_id",
+            "this project is paused; ask a manager to log time on it",
+        )),
+        ProjectStatus::Done => Err(Invalid::new(
+            "project_id",
+            "this project is done; it takes no new time",
+        )),
+    }
+}
+
+fn check_open(txn: &WriteTransaction, actor: Actor, project: ProjectId) -> Result<(), Error> {
+    let project: Project = txn
+        .get(project.0)?
+        .ok_or_else(|| Invalid::new("project_id", "no such project"))?;
+    Ok(open_for_time(actor, &project)?)
 }
 
 /// Checks a draft against everything it refers to; returns it normalised,
@@ -181,7 +207,9 @@ pub fn create(
     source: Source,
     now: Timestamp,
 ) -> Result<Entry, Error> {
+    // Vetted first, so someone who may not log here learns nothing more.
     let (draft, calendar) = vet(txn, actor, draft)?;
+    check_open(txn, actor, draft.project_id)?;
     insert_vetted(txn, &calendar, draft, source, now)
 }
 
@@ -212,6 +240,10 @@ pub fn update(
     let calendar = settings.calendar();
     check_lock(settings.lock_date, &calendar, actor.role, old.start)?;
     let (draft, _) = vet(txn, actor, change(&old))?;
+    // Moving an entry onto another project is new time there.
+    if draft.project_id != old.project_id {
+        check_open(txn, actor, draft.project_id)?;
+    }
     let new = Entry {
         project_id: draft.project_id,
         category_id: draft.category_id,
@@ -377,6 +409,7 @@ pub fn start_timer(
     let stopped = stop_timer(txn, actor, now)?;
     // Check the timer's project and category as the entry it will become.
     vet(txn, actor, timer.stop(now))?;
+    check_open(txn, actor, timer.project_id)?;
     txn.open_table(tables::TIMERS)?
         .insert(actor.id.0, encode(&timer).as_slice())?;
     Ok((timer, stopped))
@@ -398,7 +431,10 @@ pub fn stop_timer(
     if draft.end.duration_since(draft.start) > crate::domain::entry::MAX_ENTRY {
         draft.end = draft.start + crate::domain::entry::MAX_ENTRY;
     }
-    create(txn, actor, draft, Source::Timer, now).map(Some)
+    // The time was worked while the project was open, so a project paused
+    // or closed since the start still receives it.
+    let (draft, calendar) = vet(txn, actor, draft)?;
+    insert_vetted(txn, &calendar, draft, Source::Timer, now).map(Some)
 }
 
 /// Approves every entry of `project` that ended by `until`; returns how

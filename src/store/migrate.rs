@@ -75,6 +75,10 @@ fn create_v1(txn: &WriteTransaction) -> Result<(), Error> {
     txn.open_table(tables::MAGIC_LINKS)?;
     txn.open_table(tables::PORTAL_SESSIONS)?;
     txn.open_table(tables::PORTAL_ACCESS)?;
+    txn.open_table(tables::DIGESTS_SENT)?;
+    txn.open_table(tables::ALERTS_FIRED)?;
+    txn.open_table(tables::ALERTS_MUTED)?;
+    crate::mail::unsubscribe::prepare(txn, rand::random())?;
     let mut settings = txn.open_table(tables::SETTINGS)?;
     if settings.get("agency")?.is_none() {
         settings.insert("agency", encode(&AgencySettings::default()).as_slice())?;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::records::{self, Reads};
 use super::{Error, decode, encode, next_id, tables};
 use crate::domain::client::Client;
-use crate::domain::contact::{Contact, ContactDraft};
+use crate::domain::contact::{Contact, ContactDraft, Notice};
 use crate::domain::{ClientId, ContactId, ProjectId};
 
 /// Why a magic link was sent; it decides how long the link lives.
@@ -31,6 +31,9 @@ pub struct MagicLink {
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
     pub used: bool,
+    /// Where the contact lands after signing in; a notification links to
+    /// its project.
+    pub project_id: Option<ProjectId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +117,7 @@ pub fn create_contact(
         email: draft.email,
         portal_access: true,
         created_at: now,
+        notifications: Default::default(),
     };
     put_contact(txn, &contact)?;
     Ok(contact)
@@ -180,10 +184,40 @@ pub fn create_link(
         created_at: now,
         expires_at: now + lifetime,
         used: false,
+        project_id: None,
     };
     txn.open_table(tables::MAGIC_LINKS)?
         .insert(hash, encode(&link).as_slice())?;
     Ok(link)
+}
+
+/// Stores a link that lands its contact on one project's page.
+pub fn create_link_to(
+    txn: &WriteTransaction,
+    hash: &[u8; 32],
+    contact: ContactId,
+    project: ProjectId,
+    now: Timestamp,
+    lifetime: SignedDuration,
+) -> Result<MagicLink, Error> {
+    let mut link = create_link(txn, hash, contact, Purpose::Notification, now, lifetime)?;
+    link.project_id = Some(project);
+    txn.open_table(tables::MAGIC_LINKS)?
+        .insert(hash, encode(&link).as_slice())?;
+    Ok(link)
+}
+
+/// Turns one kind of notification on or off for a contact.
+pub fn set_notification(
+    txn: &WriteTransaction,
+    contact: ContactId,
+    notice: Notice,
+    on: bool,
+) -> Result<Contact, Error> {
+    let mut found: Contact = txn.must(contact.0)?;
+    found.notifications.set(notice, on);
+    records::put(txn, &found)?;
+    Ok(found)
 }
 
 /// What a magic link is worth right now.

@@ -65,3 +65,13 @@ pub const PORTAL_SESSIONS: TableDefinition<&[u8; 32], Bytes> =
 /// Append-only.
 pub const PORTAL_ACCESS: TableDefinition<(u64, i64, u64), Bytes> =
     TableDefinition::new("portal_access");
+
+/// project -> the start day of the last week whose digest was queued.
+pub const DIGESTS_SENT: TableDefinition<u64, i32> = TableDefinition::new("digests_sent");
+/// (project, budget period start day or `LIFETIME`, threshold percent) for
+/// every budget alert already queued.
+pub const ALERTS_FIRED: TableDefinition<(u64, i32, u32), ()> = TableDefinition::new("alerts_fired");
+/// The period key of a lifetime budget in `ALERTS_FIRED`.
+pub const LIFETIME: i32 = i32::MIN;
+/// Staff who turned budget alerts off.
+pub const ALERTS_MUTED: TableDefinition<u64, ()> = TableDefinition::new("alerts_muted");

@@ -183,6 +183,13 @@ async fn remove(state: State, user: ApiUser, id: web::Path<u64>) -> Reply {
                         .into(),
                 ));
             }
+            // A contact's sign-ins and access log hang off its client.
+            if !store::portal::contacts_of(txn, id)?.is_empty() {
+                return Err(store::Error::Conflict(
+                    "this client has portal contacts; remove them first, or archive the client"
+                        .into(),
+                ));
+            }
             records::delete::<Client>(txn, id.0)?;
             Ok(())
         })

@@ -51,6 +51,7 @@ fn managers_only(user: &ApiUser) -> Result<(), ApiError> {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NewContact {
     #[serde(default)]
     name: String,

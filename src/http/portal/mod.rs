@@ -7,6 +7,7 @@
 pub mod auth;
 mod cache;
 mod pages;
+mod preferences;
 pub mod sign_in;
 
 use actix_web::web;
@@ -27,7 +28,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/portal/auth/{token}", web::get().to(sign_in::link_page))
         .route("/portal/logout", web::post().to(sign_in::logout))
         .route("/portal", web::get().to(pages::home))
-        .route("/portal/projects/{id}", web::get().to(pages::project));
+        .route("/portal/projects/{id}", web::get().to(pages::project))
+        .route("/portal/preferences", web::get().to(preferences::show))
+        .route("/portal/preferences", web::post().to(preferences::save))
+        .route(
+            "/portal/unsubscribe/{token}",
+            web::get().to(preferences::confirm),
+        )
+        .route(
+            "/portal/unsubscribe/{token}",
+            web::post().to(preferences::unsubscribe),
+        );
 }
 
 /// What the portal layout needs on every page.

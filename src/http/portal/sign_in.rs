@@ -19,7 +19,7 @@ use crate::domain::contact::Contact;
 use crate::domain::user::normalize_email;
 use crate::http::error::{Error, PageError};
 use crate::http::{State, pages};
-use crate::portal::emails;
+use crate::mail::messages;
 use crate::security::{new_token, token_hash};
 use crate::store::portal::{self as stored, LinkState, PortalReads, Purpose};
 use crate::store::records::Reads;
@@ -106,18 +106,20 @@ pub async fn send_link(state: &State, contact: &Contact, purpose: Purpose) -> Re
     let token = new_token();
     let hash = token_hash(&token);
     let now = Timestamp::now();
-    let expires = now + lifetime(state, purpose);
     let url = format!("{}/portal/auth/{token}", state.config.public_url);
-    let calendar = settings.calendar();
+    let ttl = lifetime(state, purpose);
     let message = match purpose {
         Purpose::Invitation => {
-            emails::invitation(&settings.name, contact, &url, expires, &calendar)
+            messages::portal_invitation(&settings.name, &contact.email, &contact.name, &url)
         }
-        Purpose::SignIn | Purpose::Notification => {
-            emails::sign_in(&settings.name, contact, &url, expires, &calendar)
-        }
+        Purpose::SignIn | Purpose::Notification => messages::portal_sign_in(
+            &settings.name,
+            &contact.email,
+            &url,
+            u32::try_from(ttl.as_mins()).unwrap_or(u32::MAX),
+        ),
     };
-    let (id, ttl) = (contact.id, lifetime(state, purpose));
+    let id = contact.id;
     state
         .store
         .write(move |txn| {
@@ -249,7 +251,7 @@ pub async fn redeem(
         .store
         .write(move |txn| stored::redeem_link(txn, &link_hash, &session_hash, &csrf, now))
         .await?;
-    let LinkState::Valid(_, contact) = outcome else {
+    let LinkState::Valid(link, contact) = outcome else {
         tracing::info!("portal link refused: used, expired or unknown");
         let agency = agency_name(&state);
         let token = form.token;
@@ -264,7 +266,12 @@ pub async fn redeem(
         }));
     };
     tracing::info!(contact = %contact.id, "contact signed in to the portal");
-    let mut response = pages::see_other("/portal");
+    let outcome_project = link.project_id;
+    let landing = match outcome_project {
+        Some(project) => format!("/portal/projects/{project}"),
+        None => "/portal".to_owned(),
+    };
+    let mut response = pages::see_other(&landing);
     let _ = response.add_cookie(&auth::portal_cookie(&state, session_token));
     let mut clear = auth::login_csrf_cookie(&state, "");
     clear.make_removal();

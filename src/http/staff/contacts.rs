@@ -7,11 +7,12 @@ use askama::Template;
 use jiff::Timestamp;
 use serde::Deserialize;
 
+use super::views::Problem;
 use super::{Chrome, FlashQuery, Nav};
 use crate::domain::client::Client;
 use crate::domain::contact::{Contact, ContactDraft};
 use crate::domain::project::Project;
-use crate::domain::{ClientId, ContactId};
+use crate::domain::{ClientId, ContactId, Invalid};
 use crate::http::auth::{Manager, Posted};
 use crate::http::error::{Error, PageError};
 use crate::http::portal::sign_in::send_link;
@@ -45,7 +46,7 @@ struct ContactsPage {
     log: Vec<AccessRow>,
     name: String,
     email: String,
-    error: Option<String>,
+    problem: Problem,
 }
 
 fn page(
@@ -54,7 +55,7 @@ fn page(
     client: ClientId,
     name: String,
     email: String,
-    error: Option<String>,
+    problem: Problem,
 ) -> Result<ContactsPage, Error> {
     Ok(state.store.read(|txn| {
         let found: Client = txn.must(client.0)?;
@@ -98,7 +99,7 @@ fn page(
             log,
             name,
             email,
-            error,
+            problem,
         })
     })?)
 }
@@ -116,7 +117,7 @@ pub async fn list(
         ClientId(*client),
         String::new(),
         String::new(),
-        None,
+        Problem::none(),
     )?;
     Ok(pages::render(&page))
 }
@@ -149,22 +150,25 @@ pub async fn add(
         .store
         .write(move |txn| stored::create_contact(txn, client, draft.clone(), now))
         .await;
-    let (status, message) = match result {
+    let (status, problem) = match result {
         Ok(contact) => {
             tracing::info!(contact = %contact.id, client = %client, "contact added");
             return Ok(pages::see_other(&format!(
                 "/clients/{client}/contacts?done=created"
             )));
         }
-        Err(crate::store::Error::Invalid(invalid)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("{}: {}", invalid.field, invalid.message),
+        Err(crate::store::Error::Invalid(invalid)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, Problem::of(invalid))
+        }
+        // The one thing a new contact can collide on is its address.
+        Err(crate::store::Error::Conflict(message)) => (
+            StatusCode::CONFLICT,
+            Problem::of(Invalid::new("email", message)),
         ),
-        Err(crate::store::Error::Conflict(message)) => (StatusCode::CONFLICT, message),
         Err(e) => return Err(e.into()),
     };
     let chrome = Chrome::new(&state, &staff, Nav::Clients, None);
-    let page = page(&state, chrome, client, form.name, form.email, Some(message))?;
+    let page = page(&state, chrome, client, form.name, form.email, problem)?;
     Ok(pages::render_with(status, &page))
 }
 

@@ -144,7 +144,7 @@ pub struct DetailPage {
     chrome: Chrome,
     project: Project,
     client: String,
-    period: &'static str,
+    period: String,
     budget_amount: Option<String>,
     rate: Option<String>,
     meter: Option<Meter>,
@@ -242,7 +242,10 @@ pub fn detail_page(
         Ok(DetailPage {
             chrome: Chrome::new(state, staff, Nav::Projects, flash),
             client: names.client(project.client_id),
-            period: project.budget_period.as_str(),
+            period: match window {
+                Some((first, _)) => first.strftime("this month (%B %Y)").to_string(),
+                None => "the whole project".into(),
+            },
             budget_amount: project.budget_amount.map(money),
             rate: project.rate.map(money),
             meter: project.budget_seconds.map(|b| Meter::hours(used, b)),

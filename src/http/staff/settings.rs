@@ -43,6 +43,11 @@ pub struct SettingsForm {
     lock_date: String,
     vague_words: String,
     min_length: String,
+    /// The notification fields are optional so that a form from before
+    /// they existed keeps the stored values.
+    digest_weekday: Option<String>,
+    digest_time: Option<String>,
+    alert_thresholds: Option<String>,
 }
 
 impl SettingsForm {
@@ -55,6 +60,15 @@ impl SettingsForm {
             lock_date: s.lock_date.map(|d| d.to_string()).unwrap_or_default(),
             vague_words: s.hygiene.vague_words.join("\n"),
             min_length: s.hygiene.min_length.to_string(),
+            digest_weekday: Some(weekday_name(s.digest_weekday).into()),
+            digest_time: Some(s.digest_time.strftime("%H:%M").to_string()),
+            alert_thresholds: Some(
+                s.alert_thresholds
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
         }
     }
 
@@ -88,6 +102,15 @@ impl SettingsForm {
             vague_words,
             min_length,
         };
+        if let Some(day) = &self.digest_weekday {
+            settings.digest_weekday = parse_weekday("digest_weekday", day)?;
+        }
+        if let Some(at) = &self.digest_time {
+            settings.digest_time = crate::domain::lens::parse_time_of_day("digest_time", at)?;
+        }
+        if let Some(raw) = &self.alert_thresholds {
+            settings.alert_thresholds = crate::domain::settings::parse_thresholds(raw)?;
+        }
         settings.validate()?;
         Ok(settings)
     }

@@ -9,7 +9,7 @@ use crate::domain::category::Category;
 use crate::domain::client::Client;
 use crate::domain::entry::Entry;
 use crate::domain::hygiene::HygieneRules;
-use crate::domain::project::{Project, ProjectStatus};
+use crate::domain::project::Project;
 use crate::domain::time::{Calendar, format_duration, format_hours};
 use crate::domain::user::{Actor, User};
 use crate::domain::{CategoryId, ClientId, Invalid, ProjectId, UserId};
@@ -22,12 +22,13 @@ pub struct Choice {
     pub label: String,
 }
 
-/// Projects the actor may log time on, active ones only, by name.
+/// Projects the actor may put new time on, by name: the store's rule, so
+/// the picker never offers what a save would refuse.
 pub fn loggable_projects(txn: &impl Reads, actor: Actor) -> Result<Vec<Project>, store::Error> {
     let mut projects: Vec<Project> = txn
         .all::<Project>()?
         .into_iter()
-        .filter(|p| p.status == ProjectStatus::Active)
+        .filter(|p| store::entries::open_for_time(actor, p).is_ok())
         .filter(|p| actor.role.sees_all_time() || p.has_member(actor.id))
         .collect();
     projects.sort_by_key(|p| p.name.to_lowercase());
