@@ -18,7 +18,7 @@ use glasshouse::store::portal::PortalReads;
 
 use glasshouse::domain::category::Category;
 use glasshouse::domain::entry::{Entry, EntryDraft, Source};
-use glasshouse::domain::project::Project;
+use glasshouse::domain::project::{Project, ProjectStatus};
 use glasshouse::domain::user::{Role, User};
 use glasshouse::domain::{CategoryId, EntryId, ProjectId, UserId};
 use glasshouse::security::token_hash;
@@ -129,7 +129,11 @@ fn seeding_fills_an_empty_directory_consistently() {
         .trim()
         .parse()
         .unwrap();
-    assert!(projects.iter().any(|p| p.id == ProjectId(busiest)));
+    let busiest = projects
+        .iter()
+        .find(|p| p.id == ProjectId(busiest))
+        .unwrap();
+    assert_eq!(busiest.status, ProjectStatus::Active, "it takes new time");
 }
 
 #[actix_web::test]

@@ -12,7 +12,8 @@
 //! is created without a password (set one with `glasshouse user
 //! set-password`); one manager gets an API token, printed and written to
 //! `bench-token` in the data directory, and the busiest client project's id
-//! is written to `bench-project`. That project's client gets a contact with
+//! is written to `bench-project` (the busiest active one, so it takes new
+//! time). That project's client gets a contact with
 //! portal access and a signed-in portal session, whose cookie (`NAME=VALUE`)
 //! is written to `bench-portal-cookie`, and the project's own lens shows its
 //! time, budget and milestones on the portal.
@@ -595,8 +596,11 @@ fn portal_session(store: &Store, agency: &Agency, busiest: ProjectId) -> anyhow:
     Ok(token)
 }
 
+/// The active client project with the most entries: paused and done
+/// projects take no new time, and the benchmark creates entries on it.
 fn busiest_project(agency: &Agency, load: &Load) -> ProjectId {
     let busiest = (1..agency.projects.len())
+        .filter(|&p| agency.projects[p].status == ProjectStatus::Active)
         .max_by_key(|&p| load.entries[p])
         .unwrap_or(0);
     agency.projects[busiest].id
