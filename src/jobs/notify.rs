@@ -353,10 +353,11 @@ pub async fn check_alerts(store: &Store, links: &Links, now: Timestamp) -> Resul
                 continue;
             }
             let (key, window) = period(&project, today);
-            let used: i64 = rollups::project(txn, project.id)?
-                .by_day
+            // Day rows of the period only: this runs every minute for every
+            // budgeted project, so it must not read the category x week rows.
+            let (first, last) = window.unwrap_or((Day(i32::MIN), Day(i32::MAX)));
+            let used: i64 = rollups::project_days(txn, project.id, first..=last)?
                 .iter()
-                .filter(|(day, _)| window.is_none_or(|(a, b)| a <= *day && *day <= b))
                 .map(|(_, tally)| tally.seconds)
                 .sum();
             let mut crossed = Vec::new();
