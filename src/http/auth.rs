@@ -114,25 +114,20 @@ fn staff_of(req: &HttpRequest) -> Result<Option<Staff>, Error> {
         return Ok(None);
     }
     if now.duration_since(session.last_seen) > TOUCH_EVERY {
-        let store = state.store.clone();
         let touched = Session {
             last_seen: now,
             ..session.clone()
         };
-        actix_web::rt::spawn(async move {
-            let result = store
-                .write(move |txn| {
-                    // Only touch a session that still exists (not signed out meanwhile).
-                    if stored::session_exists(txn, &hash)? {
-                        stored::put_session(txn, &hash, &touched)?;
-                    }
-                    Ok(())
-                })
-                .await;
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "could not record session activity");
-            }
-        });
+        // Losing a touch in a crash only brings the idle timeout forward.
+        state
+            .store
+            .write_in_background("session activity", move |txn| {
+                // Only touch a session that still exists (not signed out meanwhile).
+                if stored::session_exists(txn, &hash)? {
+                    stored::put_session(txn, &hash, &touched)?;
+                }
+                Ok(())
+            });
     }
     Ok(Some(Staff {
         user,

@@ -82,24 +82,18 @@ fn contact_of(req: &HttpRequest) -> Result<Option<PortalContact>, Error> {
         return Ok(None);
     }
     if now.duration_since(session.last_seen) > TOUCH_EVERY {
-        let store = state.store.clone();
         let touched = PortalSession {
             last_seen: now,
             ..session.clone()
         };
-        actix_web::rt::spawn(async move {
-            let result = store
-                .write(move |txn| {
-                    if txn.portal_session(&hash)?.is_some() {
-                        stored::put_session(txn, &hash, &touched)?;
-                    }
-                    Ok(())
-                })
-                .await;
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "could not record portal session activity");
-            }
-        });
+        state
+            .store
+            .write_in_background("portal session activity", move |txn| {
+                if txn.portal_session(&hash)?.is_some() {
+                    stored::put_session(txn, &hash, &touched)?;
+                }
+                Ok(())
+            });
     }
     Ok(Some(PortalContact {
         contact,
